@@ -1,0 +1,62 @@
+"""Fixtures shared by the whole suite: one user per role and API clients signed in as them."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from members.models import OrganizationKind, Role, User
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def member_org():
+    return MembershipFactory(organization__name="株式会社多摩精密", organization__name_kana="タマセイミツ").organization
+
+
+@pytest.fixture
+def bank_org():
+    return MembershipFactory(
+        organization__kind=OrganizationKind.FINANCIAL_INSTITUTION,
+        organization__name="多摩信用金庫",
+        organization__name_kana="タマシンヨウキンコ",
+    ).organization
+
+
+@pytest.fixture
+def users(member_org, bank_org) -> dict[str, User]:
+    """One user per role; the member user belongs to `member_org`, the bank user to `bank_org`."""
+    return {
+        Role.ADMINISTRATOR: UserFactory(role=Role.ADMINISTRATOR, username="admin"),
+        Role.SECRETARIAT: UserFactory(role=Role.SECRETARIAT, username="staff"),
+        Role.COORDINATOR: UserFactory(role=Role.COORDINATOR, username="coordinator"),
+        Role.MEMBER: UserFactory(role=Role.MEMBER, username="member", organization=member_org),
+        Role.BANK: UserFactory(role=Role.BANK, username="bank", organization=bank_org),
+        Role.EVALUATOR: UserFactory(role=Role.EVALUATOR, username="evaluator"),
+    }
+
+
+@pytest.fixture
+def api_client_for(users):
+    """api_client_for("member") -> an APIClient signed in as that role's user (None: anonymous)."""
+
+    def make(role: str | None) -> APIClient:
+        client = APIClient()
+        if role is not None:
+            client.force_authenticate(users[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_for(users, client):
+    def make(role: str | None):
+        if role is not None:
+            client.force_login(users[role], backend="members.backends.UsernameOrEmailBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def other_org():
+    return OrganizationFactory(name="相模原電機株式会社", name_kana="サガミハラデンキ")
