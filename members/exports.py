@@ -26,7 +26,7 @@ def _rows(queryset: QuerySet[Organization]) -> Iterator[list[object]]:
     for org in queryset.iterator(chunk_size=2000):
         tier = organization_fee_tier(org, tiers)
         fee = org.current_fee_override if org.current_fee_override is not None else (tier.annual_fee if tier else None)
-        status = MembershipStatus(org.current_status).label if org.current_status else ""
+        status = str(MembershipStatus(org.current_status).label) if org.current_status else ""
         yield [
             org.name, org.name_kana, org.get_kind_display(), org.corporate_number or "", org.postal_code,
             org.get_prefecture_display(), org.city, org.address_line, org.capital, org.employees, org.industry,

@@ -16,6 +16,8 @@ class KanaCleanMixin:
 
 
 class OrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = [f for f in ORGANIZATION_FIELDS if f != "import_key"]
@@ -45,6 +47,8 @@ class ContactForm(KanaCleanMixin, forms.ModelForm[Contact]):
 
 
 class JoinOrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = [

@@ -28,7 +28,7 @@ def _send(template: str, contact: Contact, context: dict[str, object]) -> None:
 def membership_decision_notify(*, transition_id: int) -> bool:
     """Tells the applicant their application was approved or rejected. Returns whether a mail went out."""
     transition = (
-        MembershipTransition.objects.select_for_update()
+        MembershipTransition.objects.select_for_update(of=("self",))
         .select_related("membership__organization", "membership__applicant_contact")
         .get(pk=transition_id)
     )
@@ -48,7 +48,7 @@ def membership_decision_notify(*, transition_id: int) -> bool:
 def join_application_acknowledge(*, membership_id: int) -> bool:
     """Confirms to the applicant that their application arrived."""
     transition = (
-        MembershipTransition.objects.select_for_update()
+        MembershipTransition.objects.select_for_update(of=("self",))
         .select_related("membership__organization", "membership__applicant_contact")
         .get(membership_id=membership_id, from_status="", to_status="application")
     )

@@ -18,3 +18,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 3
+# Serve static files straight from the app folders; no collectstatic needed outside production.
+WHITENOISE_AUTOREFRESH = True

@@ -53,8 +53,8 @@ class TokenObtainApi(APIView):
         # The underlying HttpRequest lets django-axes count failures and lock out.
         user = authenticate(request._request, **data.validated_data)
         if user is None:
-            raise exceptions.AuthenticationFailed(
-                _("Unable to log in with the given username and password.")
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with the given username and password.")]}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
