@@ -25,8 +25,11 @@ def _rows(queryset: QuerySet[Organization]) -> Iterator[list[object]]:
     tiers = list(FeeTier.objects.filter(is_active=True))
     for org in queryset.iterator(chunk_size=2000):
         tier = organization_fee_tier(org, tiers)
-        fee = org.current_fee_override if org.current_fee_override is not None else (tier.annual_fee if tier else None)
-        status = str(MembershipStatus(org.current_status).label) if org.current_status else ""
+        # current_* are annotations of selectors.organization_list.
+        override = org.current_fee_override  # type: ignore[attr-defined]
+        fee = override if override is not None else (tier.annual_fee if tier else None)
+        current_status = org.current_status  # type: ignore[attr-defined]
+        status = str(MembershipStatus(current_status).label) if current_status else ""
         yield [
             org.name, org.name_kana, org.get_kind_display(), org.corporate_number or "", org.postal_code,
             org.get_prefecture_display(), org.city, org.address_line, org.capital, org.employees, org.industry,
@@ -59,8 +62,8 @@ def organization_export_response(queryset: QuerySet[Organization], *, fmt: str) 
         sheet.append(_columns())
         for row in _rows(queryset):
             sheet.append(row)
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        workbook.save(response)
-        response["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.xlsx"'
-        return response
+        xlsx = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        workbook.save(xlsx)
+        xlsx["Content-Disposition"] = f'attachment; filename="organizations-{stamp}.xlsx"'
+        return xlsx
     raise Http404

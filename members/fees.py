@@ -25,13 +25,9 @@ def tier_matches(tier: FeeTier, *, kind: str, capital: int | None, employees: in
     )
 
 
-def fee_tier_for(
-    *, kind: str, capital: int | None, employees: int | None, tiers: Iterable[FeeTier]
-) -> FeeTier | None:
+def fee_tier_for(*, kind: str, capital: int | None, employees: int | None, tiers: Iterable[FeeTier]) -> FeeTier | None:
     """The matching active tier with the lowest priority number (then the oldest rule), or None."""
-    candidates = [
-        t for t in tiers if t.is_active and tier_matches(t, kind=kind, capital=capital, employees=employees)
-    ]
+    candidates = [t for t in tiers if t.is_active and tier_matches(t, kind=kind, capital=capital, employees=employees)]
     return min(candidates, key=lambda t: (t.priority, t.pk), default=None)
 
 

@@ -53,8 +53,8 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_status(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         # `current_status` is annotated by the selector (the status of the newest membership).
         if value == NO_MEMBERSHIP:
-            return queryset.filter(current_status__isnull=True)
-        return queryset.filter(current_status=value)
+            return queryset.filter(current_status__isnull=True)  # type: ignore[misc]
+        return queryset.filter(current_status=value)  # type: ignore[misc]
 
     def filter_tier(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
         return queryset.filter(organizations_in_tier_q(value, FeeTier.objects.filter(is_active=True)))

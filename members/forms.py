@@ -37,7 +37,16 @@ class OrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
 class ContactForm(KanaCleanMixin, forms.ModelForm[Contact]):
     class Meta:
         model = Contact
-        fields = ["name", "name_kana", "department", "title", "email", "phone", "is_billing_contact", "consent_purposes"]
+        fields = [
+            "name",
+            "name_kana",
+            "department",
+            "title",
+            "email",
+            "phone",
+            "is_billing_contact",
+            "consent_purposes",
+        ]
         widgets = {"consent_purposes": forms.Textarea(attrs={"rows": 2})}
 
     def validate_unique(self) -> None:
@@ -79,7 +88,9 @@ class JoinContactForm(KanaCleanMixin, forms.ModelForm[Contact]):
 
 class MembershipTransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=MembershipStatus.choices)
-    effective_on = forms.DateField(label=_("Effective on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(
+        label=_("Effective on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -65,9 +65,7 @@ class Organization(TimeStampedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name_kana", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -159,9 +157,7 @@ class Membership(TimeStampedModel):
                 name="one_current_membership_per_org",
                 violation_error_message=_("This organisation already has a current membership."),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=MembershipStatus.values), name="membership_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=MembershipStatus.values), name="membership_status_valid"),
             models.CheckConstraint(
                 condition=Q(fee_override_amount__isnull=True) | ~Q(fee_override_reason=""),
                 name="fee_override_has_reason",
@@ -196,6 +192,9 @@ class MembershipTransition(models.Model):
         verbose_name_plural = _("membership transitions")
         ordering = ["effective_on", "recorded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.from_status or '-'} → {self.to_status} ({self.effective_on})"
+
 
 class FeeTier(TimeStampedModel):
     """An administrator-edited rule: organisations of this kind within these ranges pay this annual fee.
@@ -221,7 +220,9 @@ class FeeTier(TimeStampedModel):
         ordering = ["priority", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(capital_min__isnull=True) | Q(capital_max__isnull=True) | Q(capital_min__lte=models.F("capital_max")),
+                condition=Q(capital_min__isnull=True)
+                | Q(capital_max__isnull=True)
+                | Q(capital_min__lte=models.F("capital_max")),
                 name="fee_tier_capital_range_ordered",
                 violation_error_message=_("The capital range ends before it starts."),
             ),

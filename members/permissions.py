@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from members.models import Organization, User
 
 
-
 def is_internal(user: "User | AnonymousUser") -> bool:
     """Staff and coordinators work for the association and read every organisation's private data."""
     return bool(user.is_authenticated and user.is_internal)

@@ -8,12 +8,12 @@ from django.http import Http404
 
 from members.filters import OrganizationFilter
 from members.models import (
+    OPEN_MEMBERSHIP_STATUSES,
     AssociationSettings,
     Contact,
     FeeTier,
     Membership,
     MembershipStatus,
-    OPEN_MEMBERSHIP_STATUSES,
     Organization,
     User,
 )

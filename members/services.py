@@ -269,9 +269,7 @@ def join_application_submit(
     if not consent:
         raise ApplicationError(_("Please agree to how we use your data."), extra={"field": "consent"})
     corporate_number = organization_data.get("corporate_number")
-    organization = (
-        Organization.objects.filter(corporate_number=corporate_number).first() if corporate_number else None
-    )
+    organization = Organization.objects.filter(corporate_number=corporate_number).first() if corporate_number else None
     if organization is None:
         organization = organization_create(actor=None, data=organization_data)
     contact = contact_create(

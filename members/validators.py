@@ -18,5 +18,5 @@ def validate_corporate_number(value: str) -> None:
 def validate_katakana(value: str) -> None:
     allowed_extra = set(" 　・ー()（）&＆.．,、-")
     for ch in value:
-        if not ("\u30a0" <= ch <= "\u30ff" or ch.isascii() and ch.isalnum() or ch in allowed_extra):
+        if not ("\u30a0" <= ch <= "\u30ff" or (ch.isascii() and ch.isalnum()) or ch in allowed_extra):
             raise ValidationError(_("Write the reading in katakana."), code="katakana")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.types import AuthenticatedHttpRequest
 from members import exports, selectors, services
 from members.fees import membership_fee_quote, organization_fee_tier
 from members.filters import OrganizationFilter
@@ -49,7 +50,7 @@ def _require(allowed: bool) -> None:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if is_internal(user):
         return redirect("organization-list")
@@ -58,14 +59,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("directory")
 
 
-def _filtered_organizations(request: HttpRequest) -> tuple[OrganizationFilter, QuerySet[Organization]]:
+def _filtered_organizations(request: AuthenticatedHttpRequest) -> tuple[OrganizationFilter, QuerySet[Organization]]:
     filterset = OrganizationFilter(request.GET or None, selectors.organization_list(viewer=request.user))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return filterset, queryset
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(is_internal(request.user))
     filterset, queryset = _filtered_organizations(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -80,14 +81,14 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+def organization_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     _require(can_manage_register(request.user))
     _filterset, queryset = _filtered_organizations(request)
     return exports.organization_export_response(queryset, fmt=fmt)
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(can_manage_register(request.user))
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +103,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.organization_get(viewer=request.user, organization_id=organization_id)
     if not can_see_private_data(request.user, organization):
         return render(request, "members/directory_entry.html", {"organization": organization})
@@ -131,7 +132,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> HttpRespo
 
 
 @login_required
-def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.organization_get(viewer=request.user, organization_id=organization_id)
     if not can_edit_organization(request.user, organization):
         raise PermissionDenied
@@ -148,7 +149,9 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
     return render(request, "members/organization_form.html", {"form": form, "organization": organization})
 
 
-def _private_organization(request: HttpRequest, organization_id: int, *, edit: bool = False) -> Organization:
+def _private_organization(
+    request: AuthenticatedHttpRequest, organization_id: int, *, edit: bool = False
+) -> Organization:
     organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
     if edit and not can_edit_organization(request.user, organization):
         raise PermissionDenied
@@ -156,7 +159,7 @@ def _private_organization(request: HttpRequest, organization_id: int, *, edit: b
 
 
 @login_required
-def contact_create(request: HttpRequest, organization_id: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = _private_organization(request, organization_id, edit=True)
     form = ContactForm(request.POST or None, instance=None)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +174,7 @@ def contact_create(request: HttpRequest, organization_id: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
     organization = _private_organization(request, organization_id, edit=True)
     contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
     form = ContactForm(request.POST or None, instance=contact)
@@ -188,7 +191,7 @@ def contact_edit(request: HttpRequest, organization_id: int, contact_id: int) ->
 
 
 @login_required
-def contact_export(request: HttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
+def contact_export(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
     organization = _private_organization(request, organization_id)
     contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
     body = json.dumps(selectors.contact_export_data(contact=contact), ensure_ascii=False, indent=2)
@@ -199,7 +202,7 @@ def contact_export(request: HttpRequest, organization_id: int, contact_id: int) 
 
 @login_required
 @require_POST
-def contact_erase(request: HttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
+def contact_erase(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
     _require(can_manage_register(request.user))
     organization = _private_organization(request, organization_id)
     contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
@@ -210,7 +213,7 @@ def contact_erase(request: HttpRequest, organization_id: int, contact_id: int) -
 
 @login_required
 @require_POST
-def membership_apply(request: HttpRequest, organization_id: int) -> HttpResponse:
+def membership_apply(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     _require(can_manage_register(request.user))
     organization = _private_organization(request, organization_id)
     try:
@@ -222,12 +225,12 @@ def membership_apply(request: HttpRequest, organization_id: int) -> HttpResponse
     return redirect("organization-detail", organization.pk)
 
 
-def _membership_for_staff(request: HttpRequest, membership_id: int) -> Membership:
+def _membership_for_staff(request: AuthenticatedHttpRequest, membership_id: int) -> Membership:
     _require(can_manage_register(request.user))
     return selectors.membership_get(viewer=request.user, membership_id=membership_id)
 
 
-def _back(request: HttpRequest, membership: Membership) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if next_url == reverse("application-queue"):
         return redirect(next_url)
@@ -236,7 +239,7 @@ def _back(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_transition(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_transition(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = _membership_for_staff(request, membership_id)
     form = MembershipTransitionForm(request.POST)
     if not form.is_valid():
@@ -257,7 +260,7 @@ def membership_transition(request: HttpRequest, membership_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def membership_fee_override(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_fee_override(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     membership = _membership_for_staff(request, membership_id)
     form = FeeOverrideForm(request.POST)
     if not form.is_valid():
@@ -273,7 +276,7 @@ def membership_fee_override(request: HttpRequest, membership_id: int) -> HttpRes
 
 
 @login_required
-def application_queue(request: HttpRequest) -> HttpResponse:
+def application_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(can_manage_register(request.user))
     return render(request, "members/application_queue.html", {"applications": selectors.application_queue()})
 
@@ -303,13 +306,11 @@ def join_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A member user's home: their organisation's profile, contacts and membership."""
     if request.user.organization_id is None:
         return redirect("directory")
-    organization = selectors.organization_get_private(
-        viewer=request.user, organization_id=request.user.organization_id
-    )
+    organization = selectors.organization_get_private(viewer=request.user, organization_id=request.user.organization_id)
     context = {
         "organization": organization,
         "contacts": selectors.contact_list(viewer=request.user, organization=organization),
@@ -319,7 +320,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = OrganizationFilter(request.GET or None, selectors.directory_list(viewer=request.user))
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -329,7 +330,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fee_tier_list(request: HttpRequest) -> HttpResponse:
+def fee_tier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(is_internal(request.user))
     context = {
         "tiers": selectors.fee_tier_list(),
@@ -340,7 +341,7 @@ def fee_tier_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fee_tier_edit(request: HttpRequest, tier_id: int | None = None) -> HttpResponse:
+def fee_tier_edit(request: AuthenticatedHttpRequest, tier_id: int | None = None) -> HttpResponse:
     _require(can_edit_fee_tiers(request.user))
     tier = get_object_or_404(FeeTier, pk=tier_id) if tier_id else None
     form = FeeTierForm(request.POST or None, instance=tier)
@@ -357,7 +358,7 @@ def fee_tier_edit(request: HttpRequest, tier_id: int | None = None) -> HttpRespo
 
 
 @login_required
-def association_settings_edit(request: HttpRequest) -> HttpResponse:
+def association_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(can_edit_fee_tiers(request.user))
     current = selectors.association_settings_get()
     form = AssociationSettingsForm(request.POST or None, instance=current)
@@ -370,7 +371,7 @@ def association_settings_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def language_set(request: HttpRequest) -> HttpResponse:
+def language_set(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Stores the signed-in user's language, so mails and pages follow it everywhere."""
     language = request.POST.get("language", "")
     if language in dict(request.user._meta.get_field("language").choices or []):

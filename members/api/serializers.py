@@ -55,10 +55,11 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         return self._full(organization)
 
     def get_fee_tier(self, organization: Organization) -> dict[str, Any] | None:
-        tiers = self.context.get("tiers")
-        if tiers is None:
-            tiers = self.context["tiers"] = list(FeeTier.objects.filter(is_active=True))
-        tier = organization_fee_tier(organization, tiers)
+        # Loaded once per response, however many rows it has.
+        root = self.root
+        if not hasattr(root, "_fee_tiers"):
+            root._fee_tiers = list(FeeTier.objects.filter(is_active=True))  # type: ignore[attr-defined]
+        tier = organization_fee_tier(organization, root._fee_tiers)  # type: ignore[attr-defined]
         return FeeTierBriefSerializer(tier).data if tier else None
 
     def to_representation(self, organization: Organization) -> dict[str, Any]:

@@ -1,8 +1,6 @@
 """The member register's API: one view per resource path, each method one operation that calls a
 selector or a service. Access is checked here; the selectors scope what each viewer can read."""
 
-from typing import Any
-
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clusternet.core.api import Pagination, paginated_response
+from clusternet.core.types import AuthenticatedRequest
 from members import selectors, services
 from members.api.serializers import (
     FeeTierOutputSerializer,
@@ -70,7 +69,7 @@ class MeApi(APIView):
         language = serializers.CharField()
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(self.OutputSerializer(request.user).data)
 
 
@@ -115,7 +114,7 @@ class OrganizationListApi(APIView):
         ],
         responses=OrganizationOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         filterset = OrganizationFilter(request.query_params, selectors.organization_list(viewer=request.user))
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
@@ -124,7 +123,7 @@ class OrganizationListApi(APIView):
         )
 
     @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(can_manage_register(request.user))
         data = OrganizationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -138,12 +137,12 @@ class OrganizationListApi(APIView):
 
 class OrganizationDetailApi(APIView):
     @extend_schema(responses=OrganizationOutputSerializer)
-    def get(self, request: Request, organization_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, organization_id: int) -> Response:
         organization = selectors.organization_get(viewer=request.user, organization_id=organization_id)
         return Response(OrganizationOutputSerializer(organization, context={"request": request}).data)
 
     @extend_schema(request=OrganizationInputSerializer(partial=True), responses=OrganizationOutputSerializer)
-    def patch(self, request: Request, organization_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, organization_id: int) -> Response:
         organization = selectors.organization_get(viewer=request.user, organization_id=organization_id)
         if not can_edit_organization(request.user, organization):
             # Someone else's organisation: as if it were not there for writing.
@@ -186,13 +185,13 @@ class ContactOutputSerializer(serializers.Serializer):
 
 class ContactListApi(APIView):
     @extend_schema(responses=ContactOutputSerializer(many=True))
-    def get(self, request: Request, organization_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, organization_id: int) -> Response:
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         contacts = selectors.contact_list(viewer=request.user, organization=organization)
         return Response(ContactOutputSerializer(contacts, many=True).data)
 
     @extend_schema(request=ContactInputSerializer, responses={201: ContactOutputSerializer})
-    def post(self, request: Request, organization_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, organization_id: int) -> Response:
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         if not can_edit_organization(request.user, organization):
             raise exceptions.NotFound
@@ -204,13 +203,13 @@ class ContactListApi(APIView):
 
 class ContactDetailApi(APIView):
     @extend_schema(responses=ContactOutputSerializer)
-    def get(self, request: Request, organization_id: int, contact_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, organization_id: int, contact_id: int) -> Response:
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
         return Response(ContactOutputSerializer(contact).data)
 
     @extend_schema(request=ContactInputSerializer(partial=True), responses=ContactOutputSerializer)
-    def patch(self, request: Request, organization_id: int, contact_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, organization_id: int, contact_id: int) -> Response:
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         if not can_edit_organization(request.user, organization):
             raise exceptions.NotFound
@@ -225,7 +224,7 @@ class ContactExportApi(APIView):
     """Everything held about one person (a disclosure request)."""
 
     @extend_schema(responses=inline_serializer("ContactExport", {"data": serializers.DictField()}))
-    def get(self, request: Request, organization_id: int, contact_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, organization_id: int, contact_id: int) -> Response:
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
         return Response({"data": selectors.contact_export_data(contact=contact)})
@@ -235,7 +234,7 @@ class ContactEraseApi(APIView):
     """Erases a person's data on request; issued documents keep their own copy."""
 
     @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request, organization_id: int, contact_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, organization_id: int, contact_id: int) -> Response:
         _deny_unless(can_manage_register(request.user))
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
@@ -257,7 +256,7 @@ class MembershipListApi(APIView):
         ],
         responses=MembershipOutputSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         organization = request.query_params.get("organization")
         if organization is not None and not organization.isdigit():
             raise exceptions.ValidationError({"organization": [_("Give an organisation id.")]})
@@ -274,7 +273,7 @@ class MembershipListApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: MembershipOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Opens an application for an organisation (the secretariat's intake)."""
         _deny_unless(can_manage_register(request.user))
         data = self.InputSerializer(data=request.data)
@@ -296,7 +295,7 @@ class MembershipDetailApi(APIView):
             fields = [*MembershipOutputSerializer.Meta.fields, "transitions"]
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, membership_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, membership_id: int) -> Response:
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
         return Response(self.OutputSerializer(membership).data)
 
@@ -324,7 +323,7 @@ class MembershipTransitionApi(APIView):
         responses=MembershipOutputSerializer,
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(MEMBERSHIP_ACTIONS))],
     )
-    def post(self, request: Request, membership_id: int, action: str) -> Response:
+    def post(self, request: AuthenticatedRequest, membership_id: int, action: str) -> Response:
         _deny_unless(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
         data = self.InputSerializer(data=request.data)
@@ -341,7 +340,7 @@ class MembershipFeeOverrideApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=MembershipOutputSerializer)
-    def post(self, request: Request, membership_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, membership_id: int) -> Response:
         _deny_unless(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
         data = self.InputSerializer(data=request.data)
@@ -364,12 +363,12 @@ class FeeTierInputSerializer(serializers.Serializer):
 
 class FeeTierListApi(APIView):
     @extend_schema(responses=FeeTierOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(is_internal(request.user))
         return Response(FeeTierOutputSerializer(selectors.fee_tier_list(), many=True).data)
 
     @extend_schema(request=FeeTierInputSerializer, responses={201: FeeTierOutputSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(can_edit_fee_tiers(request.user))
         data = FeeTierInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -379,12 +378,12 @@ class FeeTierListApi(APIView):
 
 class FeeTierDetailApi(APIView):
     @extend_schema(responses=FeeTierOutputSerializer)
-    def get(self, request: Request, tier_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, tier_id: int) -> Response:
         _deny_unless(is_internal(request.user))
         return Response(FeeTierOutputSerializer(get_object_or_404(FeeTier, pk=tier_id)).data)
 
     @extend_schema(request=FeeTierInputSerializer(partial=True), responses=FeeTierOutputSerializer)
-    def patch(self, request: Request, tier_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, tier_id: int) -> Response:
         _deny_unless(can_edit_fee_tiers(request.user))
         tier = get_object_or_404(FeeTier, pk=tier_id)
         data = FeeTierInputSerializer(data=request.data, partial=True)
@@ -399,12 +398,12 @@ class AssociationSettingsApi(APIView):
         proration_policy = serializers.ChoiceField(choices=ProrationPolicy.choices, required=False)
 
     @extend_schema(responses=Serializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(is_internal(request.user))
         return Response(self.Serializer(selectors.association_settings_get()).data)
 
     @extend_schema(request=Serializer, responses=Serializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(can_edit_fee_tiers(request.user))
         data = self.Serializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -52,7 +52,12 @@ def test_member_sees_other_organisations_only_as_directory_entries(api_client_fo
     assert listed[member_org.name]["is_full"] is True
     assert listed[member_org.name]["capital"] == member_org.capital
     entry = client.get(f"/api/organizations/{other.pk}/").json()
-    assert (entry["is_full"], entry["capital"], entry["corporate_number"], entry["fee_tier"]) == (False, None, None, None)
+    assert (entry["is_full"], entry["capital"], entry["corporate_number"], entry["fee_tier"]) == (
+        False,
+        None,
+        None,
+        None,
+    )
     assert entry["city"] == other.city  # the address is published by default
     assert client.get(f"/api/organizations/{hidden.pk}/").status_code == 404
 
@@ -97,7 +102,12 @@ def test_create_with_bad_input_answers_400_and_writes_nothing(api_client_for, us
 
 
 def test_duplicate_corporate_number_answers_400(api_client_for, member_org):
-    body = {"kind": "firm", "name": "別会社", "name_kana": "ベツガイシャ", "corporate_number": member_org.corporate_number}
+    body = {
+        "kind": "firm",
+        "name": "別会社",
+        "name_kana": "ベツガイシャ",
+        "corporate_number": member_org.corporate_number,
+    }
     response = api_client_for("secretariat").post("/api/organizations/", body, format="json")
     assert response.status_code == 400
     assert "corporate_number" in response.json()

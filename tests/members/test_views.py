@@ -82,7 +82,9 @@ def test_member_edits_own_profile_from_the_portal(client_for, member_org):
 
 def test_member_sees_another_firm_only_as_its_directory_entry(client_for, member_org):
     other = MembershipFactory(
-        organization__name="相模原電機株式会社", organization__capital=12_345_678_900, organization__public_figures=False
+        organization__name="相模原電機株式会社",
+        organization__capital=12_345_678_900,
+        organization__public_figures=False,
     ).organization
     ContactFactory(organization=other, name="秘密 次郎")
     response = client_for("member").get(f"/organizations/{other.pk}/")
