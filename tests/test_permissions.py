@@ -24,6 +24,7 @@ def _row(anonymous, administrator, secretariat, coordinator, member, bank, evalu
 # not the member's or the bank user's own.
 EXPECTED = {
     # pages
+    "healthz": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "home": ("get", _row(302, 302, 302, 302, 302, 302, 302)),
     "login": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "logout": ("post", _row(302, 302, 302, 302, 302, 302, 302)),
