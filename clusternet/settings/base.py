@@ -164,6 +164,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "members.models.OrganizationKind",
+        "MembershipStatusEnum": "members.models.MembershipStatus",
+        "PrefectureEnum": "members.prefectures.Prefecture",
+    },
 }
 
 LOGGING = {

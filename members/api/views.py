@@ -38,16 +38,16 @@ class TokenObtainApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class TokenInputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, auth=[])
+    @extend_schema(request=TokenInputSerializer, responses=TokenOutputSerializer, auth=[])
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The underlying HttpRequest lets django-axes count failures and lock out.
         user = authenticate(request._request, **data.validated_data)
@@ -60,7 +60,7 @@ class TokenObtainApi(APIView):
 
 
 class MeApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
         email = serializers.EmailField()
@@ -68,9 +68,9 @@ class MeApi(APIView):
         organization = serializers.IntegerField(source="organization_id", allow_null=True)
         language = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=MeOutputSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.MeOutputSerializer(request.user).data)
 
 
 class OrganizationInputSerializer(serializers.Serializer):
@@ -245,7 +245,7 @@ class ContactEraseApi(APIView):
 class MembershipListApi(APIView):
     pagination_class = Pagination
 
-    class InputSerializer(serializers.Serializer):
+    class MembershipCreateInputSerializer(serializers.Serializer):
         organization = serializers.IntegerField()
         applied_on = serializers.DateField(required=False)
 
@@ -272,11 +272,11 @@ class MembershipListApi(APIView):
             serializer_class=MembershipOutputSerializer, queryset=memberships, request=request, view=self
         )
 
-    @extend_schema(request=InputSerializer, responses={201: MembershipOutputSerializer})
+    @extend_schema(request=MembershipCreateInputSerializer, responses={201: MembershipOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
         """Opens an application for an organisation (the secretariat's intake)."""
         _deny_unless(can_manage_register(request.user))
-        data = self.InputSerializer(data=request.data)
+        data = self.MembershipCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = selectors.organization_get(
             viewer=request.user, organization_id=data.validated_data["organization"]
@@ -288,16 +288,16 @@ class MembershipListApi(APIView):
 
 
 class MembershipDetailApi(APIView):
-    class OutputSerializer(MembershipOutputSerializer):
+    class MembershipDetailOutputSerializer(MembershipOutputSerializer):
         transitions = MembershipTransitionOutputSerializer(many=True)
 
         class Meta(MembershipOutputSerializer.Meta):
             fields = [*MembershipOutputSerializer.Meta.fields, "transitions"]
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=MembershipDetailOutputSerializer)
     def get(self, request: AuthenticatedRequest, membership_id: int) -> Response:
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
-        return Response(self.OutputSerializer(membership).data)
+        return Response(self.MembershipDetailOutputSerializer(membership).data)
 
 
 # The life-cycle actions and the status each leads to.
@@ -314,19 +314,20 @@ MEMBERSHIP_ACTIONS = {
 class MembershipTransitionApi(APIView):
     """approve, reject, activate, suspend, reinstate or withdraw a membership."""
 
-    class InputSerializer(serializers.Serializer):
+    class MembershipTransitionInputSerializer(serializers.Serializer):
         effective_on = serializers.DateField(required=False)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
-        request=InputSerializer,
+        request=MembershipTransitionInputSerializer,
         responses=MembershipOutputSerializer,
+        operation_id="memberships_transition",
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(MEMBERSHIP_ACTIONS))],
     )
     def post(self, request: AuthenticatedRequest, membership_id: int, action: str) -> Response:
         _deny_unless(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.MembershipTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_transition(
             actor=request.user, membership=membership, to_status=MEMBERSHIP_ACTIONS[action], **data.validated_data
@@ -335,15 +336,15 @@ class MembershipTransitionApi(APIView):
 
 
 class MembershipFeeOverrideApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class FeeOverrideInputSerializer(serializers.Serializer):
         amount = serializers.IntegerField(min_value=0, allow_null=True)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=MembershipOutputSerializer)
+    @extend_schema(request=FeeOverrideInputSerializer, responses=MembershipOutputSerializer)
     def post(self, request: AuthenticatedRequest, membership_id: int) -> Response:
         _deny_unless(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.FeeOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_fee_override(actor=request.user, membership=membership, **data.validated_data)
         return Response(MembershipOutputSerializer(membership).data)
@@ -393,19 +394,19 @@ class FeeTierDetailApi(APIView):
 
 
 class AssociationSettingsApi(APIView):
-    class Serializer(serializers.Serializer):
+    class AssociationSettingsSerializer(serializers.Serializer):
         fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, required=False)
         proration_policy = serializers.ChoiceField(choices=ProrationPolicy.choices, required=False)
 
-    @extend_schema(responses=Serializer)
+    @extend_schema(responses=AssociationSettingsSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(is_internal(request.user))
-        return Response(self.Serializer(selectors.association_settings_get()).data)
+        return Response(self.AssociationSettingsSerializer(selectors.association_settings_get()).data)
 
-    @extend_schema(request=Serializer, responses=Serializer)
+    @extend_schema(request=AssociationSettingsSerializer, responses=AssociationSettingsSerializer)
     def patch(self, request: AuthenticatedRequest) -> Response:
         _deny_unless(can_edit_fee_tiers(request.user))
-        data = self.Serializer(data=request.data, partial=True)
+        data = self.AssociationSettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         settings = services.association_settings_update(actor=request.user, data=data.validated_data)
-        return Response(self.Serializer(settings).data)
+        return Response(self.AssociationSettingsSerializer(settings).data)
