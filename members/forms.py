@@ -35,6 +35,12 @@ class OrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
 
 
 class ContactForm(KanaCleanMixin, forms.ModelForm[Contact]):
+    consent = forms.BooleanField(
+        label=_("The person agreed to the purposes of use above"),
+        required=False,
+        help_text=_("Recorded with today's date; required before mails are sent to this person."),
+    )
+
     class Meta:
         model = Contact
         fields = [

@@ -105,7 +105,8 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any]) -> Contact:
+def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any], consent: bool = False) -> Contact:
+    """Changes a person's details; `consent` records today as the date they agreed, if not recorded yet."""
     if contact.erased_at:
         raise ApplicationError(_("This contact was erased and can no longer be edited."))
     for field, value in data.items():
@@ -113,6 +114,8 @@ def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any]
             raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
         setattr(contact, field, value)
     contact.name_kana = normalize_kana(contact.name_kana)
+    if consent and contact.consent_given_at is None:
+        contact.consent_given_at = timezone.now()
     contact.full_clean(exclude=["is_billing_contact"])
     _clear_other_billing_contacts(contact)
     contact.save()

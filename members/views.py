@@ -163,8 +163,11 @@ def contact_create(request: AuthenticatedHttpRequest, organization_id: int) -> H
     organization = _private_organization(request, organization_id, edit=True)
     form = ContactForm(request.POST or None, instance=None)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
-            services.contact_create(actor=request.user, organization=organization, data=form.cleaned_data)
+            services.contact_create(
+                actor=request.user, organization=organization, data=data, consent=form.cleaned_data["consent"]
+            )
         except (ApplicationError, ValidationError) as error:
             add_service_error(form, error)
         else:
@@ -177,10 +180,15 @@ def contact_create(request: AuthenticatedHttpRequest, organization_id: int) -> H
 def contact_edit(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
     organization = _private_organization(request, organization_id, edit=True)
     contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(
+        request.POST or None, instance=contact, initial={"consent": contact.consent_given_at is not None}
+    )
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
-            services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
+            services.contact_update(
+                actor=request.user, contact=contact, data=data, consent=form.cleaned_data["consent"]
+            )
         except (ApplicationError, ValidationError) as error:
             add_service_error(form, error)
         else:

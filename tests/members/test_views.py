@@ -60,6 +60,30 @@ def test_create_form_shows_errors_and_saves_nothing(client_for, users):
     assert not Organization.objects.filter(name="株式会社日野製作所").exists()
 
 
+def test_create_form_refuses_unknown_kind_and_duplicate_corporate_number(client_for, member_org):
+    response = client_for("secretariat").post(
+        "/organizations/new/",
+        {
+            "kind": "spaceship",
+            "name": "別会社",
+            "name_kana": "ベツガイシャ",
+            "corporate_number": member_org.corporate_number,
+        },
+    )
+    assert {"kind", "corporate_number"} <= set(response.context["form"].errors)
+    assert Organization.objects.filter(corporate_number=member_org.corporate_number).count() == 1
+
+
+def test_contact_form_records_consent(client_for, member_org):
+    response = client_for("member").post(
+        f"/organizations/{member_org.pk}/contacts/new/",
+        {"name": "経理 花子", "name_kana": "ケイリ ハナコ", "email": "hanako@example.jp", "consent": "on"},
+    )
+    assert response.status_code == 302
+    contact = member_org.contacts.get(name="経理 花子")
+    assert contact.consent_given_at is not None
+
+
 def test_create_form_registers_an_organisation(client_for, users):
     response = client_for("secretariat").post(
         "/organizations/new/", {"kind": "firm", "name": "株式会社日野製作所", "name_kana": "ひのせいさくしょ"}
