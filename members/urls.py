@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from members import views
+from members import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,27 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/export.<str:fmt>", views.organization_export, name="organization-export"),
     path("organizations/new/", views.organization_create, name="organization-create"),
+    path("organizations/import/", import_views.organization_import, name="organization-import"),
+    path(
+        "organizations/import/template.csv",
+        import_views.organization_import_template,
+        name="organization-import-template",
+    ),
+    path(
+        "organizations/import/<slug:token>/",
+        import_views.organization_import_preview,
+        name="organization-import-preview",
+    ),
+    path(
+        "organizations/import/<slug:token>/confirm/",
+        import_views.organization_import_confirm,
+        name="organization-import-confirm",
+    ),
+    path(
+        "organizations/import/<slug:token>/cancel/",
+        import_views.organization_import_cancel,
+        name="organization-import-cancel",
+    ),
     path("organizations/<int:organization_id>/", views.organization_detail, name="organization-detail"),
     path("organizations/<int:organization_id>/edit/", views.organization_edit, name="organization-edit"),
     path("organizations/<int:organization_id>/apply/", views.membership_apply, name="membership-apply"),
