@@ -45,6 +45,12 @@ EXPECTED = {
     "contact-erase": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     "membership-transition": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     "membership-fee-override": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "organization-import": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "organization-import-template": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # An unknown upload token sends staff back to the upload page.
+    "organization-import-preview": ("get", _row(302, 302, 302, 403, 403, 403, 403)),
+    "organization-import-confirm": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "organization-import-cancel": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     "application-queue": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     "fee-tier-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
     "fee-tier-create": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
@@ -99,6 +105,7 @@ def objects():
         "tier_id": tier.pk,
         "fmt": "csv",
         "action": "approve",
+        "token": "x",
     }
 
 
