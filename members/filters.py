@@ -24,16 +24,17 @@ ORDERING_FIELDS = {
 
 class OrganizationFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Name or kana"))
-    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(
         choices=[*MembershipStatus.choices, (NO_MEMBERSHIP, _("No current membership"))],
         method="filter_status",
         label=_("Membership"),
+        empty_label=_("All"),
     )
     tier = django_filters.ModelChoiceFilter(
-        queryset=FeeTier.objects.filter(is_active=True), method="filter_tier", label=_("Fee tier")
+        queryset=FeeTier.objects.filter(is_active=True), method="filter_tier", label=_("Fee tier"), empty_label=_("All")
     )
-    prefecture = django_filters.ChoiceFilter(choices=Prefecture.choices, label=_("Prefecture"))
+    prefecture = django_filters.ChoiceFilter(choices=Prefecture.choices, label=_("Prefecture"), empty_label=_("All"))
     ordering = django_filters.OrderingFilter(
         fields={field: field for field in ORDERING_FIELDS},
         field_labels=ORDERING_FIELDS,

@@ -16,7 +16,7 @@ class KanaCleanMixin:
 
 
 class OrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
@@ -62,7 +62,7 @@ class ContactForm(KanaCleanMixin, forms.ModelForm[Contact]):
 
 
 class JoinOrganizationForm(KanaCleanMixin, forms.ModelForm[Organization]):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
