@@ -32,7 +32,7 @@ def _rows(queryset: QuerySet[Organization]) -> Iterator[list[object]]:
         status = str(MembershipStatus(current_status).label) if current_status else ""
         yield [
             org.name, org.name_kana, org.get_kind_display(), org.corporate_number or "", org.postal_code,
-            org.get_prefecture_display(), org.city, org.address_line, org.capital, org.employees, org.industry,
+            org.prefecture_name, org.city, org.address_line, org.capital, org.employees, org.industry,
             org.founded_year, org.website, status, tier.name if tier else "", fee,
         ]  # fmt: skip
 

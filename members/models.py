@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusternet.core.models import TimeStampedModel
-from members.prefectures import Prefecture
+from members.prefectures import Prefecture, prefecture_label
 from members.validators import validate_corporate_number, validate_katakana
 
 
@@ -70,6 +70,10 @@ class Organization(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def prefecture_name(self) -> str:
+        return prefecture_label(self.prefecture)
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):

@@ -52,3 +52,11 @@ class Prefecture(models.TextChoices):
     MIYAZAKI = "45", _("Miyazaki")
     KAGOSHIMA = "46", _("Kagoshima")
     OKINAWA = "47", _("Okinawa")
+
+
+# Django's get_prefecture_display() rebuilds and translates all 47 labels on every call; one lookup is enough.
+_LABELS = dict(Prefecture.choices)
+
+
+def prefecture_label(code: str) -> str:
+    return str(_LABELS.get(code, ""))

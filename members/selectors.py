@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from members.filters import OrganizationFilter
@@ -23,7 +23,12 @@ Viewer = User | AnonymousUser
 
 
 def _with_current_membership(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
-    newest = Membership.objects.filter(organization=OuterRef("pk")).order_by("-applied_on", "-id")
+    """Annotates the current membership: the open one if there is one, else the latest closed one."""
+    newest = (
+        Membership.objects.filter(organization=OuterRef("pk"))
+        .annotate(is_open=Case(When(status__in=OPEN_MEMBERSHIP_STATUSES, then=Value(1)), default=Value(0)))
+        .order_by("-is_open", "-applied_on", "-id")
+    )
     return queryset.annotate(
         current_status=Subquery(newest.values("status")[:1]),
         current_membership_id=Subquery(newest.values("id")[:1]),

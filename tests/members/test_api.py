@@ -242,3 +242,13 @@ def test_schema_is_valid_openapi(client):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/organizations/" in schema["paths"]
+
+
+def test_open_membership_is_current_even_if_a_closed_one_is_dated_later(api_client_for, users):
+    import datetime
+
+    organization = OrganizationFactory(name="府中工業")
+    MembershipFactory(organization=organization, status="active", applied_on=datetime.date(2020, 1, 1))
+    MembershipFactory(organization=organization, status="rejected", applied_on=datetime.date(2024, 1, 1))
+    response = api_client_for("secretariat").get(f"/api/organizations/{organization.pk}/")
+    assert response.json()["membership_status"] == "active"

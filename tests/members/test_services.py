@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from clusternet.core.exceptions import ApplicationError
 from members import services
@@ -10,6 +11,13 @@ from members.models import Contact, Membership, MembershipStatus, MembershipTran
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, corporate_number
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are checked in English here; the pages' tests check what Japanese users read."""
+    with translation.override("en"):
+        yield
 
 S = MembershipStatus
 
