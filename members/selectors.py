@@ -6,7 +6,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from members.filters import OrganizationFilter
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
     AssociationSettings,
@@ -41,27 +40,25 @@ def directory_q() -> Q:
     return Q(listed_in_directory=True, current_status=MembershipStatus.ACTIVE)
 
 
-def organization_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Organization]:
-    """Internal users see every organisation; everyone else the directory plus their own organisation."""
+def organization_list(*, viewer: Viewer) -> QuerySet[Organization]:
+    """Internal users see every organisation; everyone else the directory plus their own organisation.
+
+    Pages and the API narrow it with members.filters.OrganizationFilter, which reports bad filter input.
+    """
     queryset = _with_current_membership(Organization.objects.all())
     if not viewer.is_authenticated:
         return queryset.none()
     if not is_internal(viewer):
         own = Q(pk=viewer.organization_id) if viewer.organization_id else Q(pk__in=[])
         queryset = queryset.filter(directory_q() | own)
-    filterset = OrganizationFilter(filters or {}, queryset)
-    if not filterset.is_valid():
-        # The views validate the same FilterSet and show its errors; here invalid input filters nothing out.
-        return queryset
-    return filterset.qs
+    return queryset
 
 
-def directory_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Organization]:
+def directory_list(*, viewer: Viewer) -> QuerySet[Organization]:
     """The member directory: the same for every viewer, published sections only."""
-    queryset = _with_current_membership(Organization.objects.all()).filter(directory_q())
     if not viewer.is_authenticated:
-        return queryset.none()
-    return OrganizationFilter(filters or {}, queryset).qs
+        return Organization.objects.none()
+    return _with_current_membership(Organization.objects.all()).filter(directory_q())
 
 
 def organization_get(*, viewer: Viewer, organization_id: int) -> Organization:
