@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clusternet.core.text import search_key
@@ -37,7 +38,11 @@ class OrganizationFilter(django_filters.FilterSet):
     prefecture = django_filters.ChoiceFilter(choices=Prefecture.choices, label=_("Prefecture"), empty_label=_("All"))
     ordering = django_filters.OrderingFilter(
         fields={field: field for field in ORDERING_FIELDS},
-        field_labels=ORDERING_FIELDS,
+        # Our own descending labels: django-filter's "(descending)" has no Japanese translation.
+        field_labels={
+            **ORDERING_FIELDS,
+            **{f"-{f}": format_lazy(_("{field} (descending)"), field=label) for f, label in ORDERING_FIELDS.items()},
+        },
         label=_("Sort by"),
     )
 

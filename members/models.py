@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusternet.core.models import TimeStampedModel
@@ -38,7 +39,7 @@ class Organization(TimeStampedModel):
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    address_line = models.CharField(_("street address"), max_length=200, blank=True)
     capital = models.PositiveBigIntegerField(_("capital (yen)"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
@@ -85,8 +86,10 @@ class Contact(TimeStampedModel):
     """A person at an organisation. Not history-tracked: an erasure must leave no copy behind."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="contacts")
-    name = models.CharField(_("name"), max_length=100)
-    name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True, validators=[validate_katakana])
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    name_kana = models.CharField(
+        pgettext_lazy("person", "name (kana)"), max_length=100, blank=True, validators=[validate_katakana]
+    )
     department = models.CharField(_("department"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)

@@ -19,6 +19,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 S = MembershipStatus
 
 
