@@ -44,6 +44,7 @@ class OrganizationFilter(django_filters.FilterSet):
             **{f"-{f}": format_lazy(_("{field} (descending)"), field=label) for f, label in ORDERING_FIELDS.items()},
         },
         label=_("Sort by"),
+        empty_label=_("Kana (default)"),
     )
 
     class Meta:
