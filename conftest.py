@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from members.models import OrganizationKind, Role, User
+from members.models import OrganizationKind, Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
@@ -22,7 +22,7 @@ def bank_org():
 
 
 @pytest.fixture
-def users(member_org, bank_org) -> dict[str, User]:
+def users(member_org, bank_org):
     """One user per role; the member user belongs to `member_org`, the bank user to `bank_org`."""
     return {
         Role.ADMINISTRATOR: UserFactory(role=Role.ADMINISTRATOR, username="admin"),

@@ -65,14 +65,8 @@ class FeeTierFactory(DjangoModelFactory[FeeTier]):
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.Sequence(lambda n: f"user{n}@example.jp")
     role = Role.SECRETARIAT
-    password = factory.PostGenerationMethodCall("set_password", "pw")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
-        if create:
-            obj.save()
+    password = factory.django.Password("pw")
