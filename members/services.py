@@ -78,37 +78,8 @@ def organization_update(*, actor: User | None, organization: Organization, data:
     return organization
 
 
-def _clear_other_billing_contacts(contact: Contact) -> None:
-    if contact.is_billing_contact:
-        Contact.objects.filter(organization=contact.organization_id, is_billing_contact=True).exclude(
-            pk=contact.pk
-        ).update(is_billing_contact=False)
-
-
-@transaction.atomic
-def contact_create(
-    *, actor: User | None, organization: Organization, data: dict[str, Any], consent: bool = False
-) -> Contact:
-    """Adds a person; making them the billing contact takes that role from whoever had it."""
-    contact = Contact(organization=organization)
-    for field, value in data.items():
-        if field not in CONTACT_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(contact, field, value)
-    contact.name_kana = normalize_kana(contact.name_kana)
-    if consent:
-        contact.consent_given_at = timezone.now()
-    contact.full_clean(exclude=["is_billing_contact"])
-    _clear_other_billing_contacts(contact)
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any], consent: bool = False) -> Contact:
-    """Changes a person's details; `consent` records today as the date they agreed, if not recorded yet."""
-    if contact.erased_at:
-        raise ApplicationError(_("This contact was erased and can no longer be edited."))
+def _contact_save(contact: Contact, data: dict[str, Any], *, consent: bool) -> Contact:
+    """Applies the fields, records consent once, and hands the billing role over if this contact takes it."""
     for field, value in data.items():
         if field not in CONTACT_FIELDS:
             raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
@@ -116,10 +87,30 @@ def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any]
     contact.name_kana = normalize_kana(contact.name_kana)
     if consent and contact.consent_given_at is None:
         contact.consent_given_at = timezone.now()
+    # The one-billing-contact constraint is settled below, by taking the role from the previous holder.
     contact.full_clean(exclude=["is_billing_contact"])
-    _clear_other_billing_contacts(contact)
+    if contact.is_billing_contact:
+        Contact.objects.filter(organization=contact.organization_id, is_billing_contact=True).exclude(
+            pk=contact.pk
+        ).update(is_billing_contact=False)
     contact.save()
     return contact
+
+
+@transaction.atomic
+def contact_create(
+    *, actor: User | None, organization: Organization, data: dict[str, Any], consent: bool = False
+) -> Contact:
+    """Adds a person; making them the billing contact takes that role from whoever had it."""
+    return _contact_save(Contact(organization=organization), data, consent=consent)
+
+
+@transaction.atomic
+def contact_update(*, actor: User | None, contact: Contact, data: dict[str, Any], consent: bool = False) -> Contact:
+    """Changes a person's details; `consent` records today as the date they agreed, if not recorded yet."""
+    if contact.erased_at:
+        raise ApplicationError(_("This contact was erased and can no longer be edited."))
+    return _contact_save(contact, data, consent=consent)
 
 
 @transaction.atomic

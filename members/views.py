@@ -30,7 +30,7 @@ from members.forms import (
     MembershipTransitionForm,
     OrganizationForm,
 )
-from members.models import FeeTier, Membership, Organization, Role
+from members.models import Contact, FeeTier, Membership, Organization, Role
 from members.permissions import (
     can_edit_fee_tiers,
     can_edit_organization,
@@ -158,37 +158,20 @@ def _private_organization(
     return organization
 
 
-@login_required
-def contact_create(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
-    organization = _private_organization(request, organization_id, edit=True)
-    form = ContactForm(request.POST or None, instance=None)
+def _contact_form_page(
+    request: AuthenticatedHttpRequest, organization: Organization, contact: Contact | None
+) -> HttpResponse:
+    """Add (contact=None) or edit a contact; the consent box records the date the person agreed."""
+    initial = {"consent": contact is not None and contact.consent_given_at is not None}
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
+        consent = form.cleaned_data["consent"]
         try:
-            services.contact_create(
-                actor=request.user, organization=organization, data=data, consent=form.cleaned_data["consent"]
-            )
-        except (ApplicationError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The contact was added."))
-            return redirect("organization-detail", organization.pk)
-    return render(request, "members/contact_form.html", {"form": form, "organization": organization})
-
-
-@login_required
-def contact_edit(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
-    organization = _private_organization(request, organization_id, edit=True)
-    contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
-    form = ContactForm(
-        request.POST or None, instance=contact, initial={"consent": contact.consent_given_at is not None}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
-        try:
-            services.contact_update(
-                actor=request.user, contact=contact, data=data, consent=form.cleaned_data["consent"]
-            )
+            if contact is None:
+                services.contact_create(actor=request.user, organization=organization, data=data, consent=consent)
+            else:
+                services.contact_update(actor=request.user, contact=contact, data=data, consent=consent)
         except (ApplicationError, ValidationError) as error:
             add_service_error(form, error)
         else:
@@ -196,6 +179,19 @@ def contact_edit(request: AuthenticatedHttpRequest, organization_id: int, contac
             return redirect("organization-detail", organization.pk)
     context = {"form": form, "organization": organization, "contact": contact}
     return render(request, "members/contact_form.html", context)
+
+
+@login_required
+def contact_create(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
+    organization = _private_organization(request, organization_id, edit=True)
+    return _contact_form_page(request, organization, None)
+
+
+@login_required
+def contact_edit(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
+    organization = _private_organization(request, organization_id, edit=True)
+    contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
+    return _contact_form_page(request, organization, contact)
 
 
 @login_required

@@ -7,11 +7,11 @@ from members.fees import fee_tier_for, membership_fee_quote
 from members.models import FeeTier, OrganizationKind
 from tests.factories import FeeTierFactory, MembershipFactory
 
-SCENARIO = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "billing-dev" / "scenario.json"
+SCENARIO = Path(__file__).resolve().parents[1] / "data" / "billing_scenario.json"
 
 
 def _tiers() -> list[FeeTier]:
-    """The association's tiers as in shared/data/billing-dev, built in memory (no database needed)."""
+    """The association's tiers as in the billing scenario (tests/data), built in memory (no database needed)."""
     rows = [
         ("中小企業", "firm", None, 9_999_999_999, 70_000, 20),
         ("大企業", "firm", 10_000_000_000, None, 490_000, 10),
@@ -79,7 +79,7 @@ def test_recorded_override_replaces_the_tier_fee():
 
 
 def test_billing_scenario_tiers_match_the_shared_data():
-    """Our table above is the one in shared/data, so billing's scenario tests and these agree."""
+    """Our table above is the scenario's, so billing's scenario tests and these agree."""
     scenario = json.loads(SCENARIO.read_text())
     assert [(t["name"], t["annual_fee"], t["priority"]) for t in scenario["fee_tiers"]] == [
         (t.name, t.annual_fee, t.priority) for t in _tiers()
