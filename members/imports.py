@@ -33,7 +33,7 @@ from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusternet.core.exceptions import ApplicationError
-from clusternet.core.text import normalize_kana, search_key
+from clusternet.core.text import normalize_kana
 from members.models import (
     Contact,
     Membership,
@@ -44,6 +44,7 @@ from members.models import (
     User,
 )
 from members.prefectures import Prefecture
+from members.services import organization_derive_fields
 
 MAX_ROWS = 50_000
 BATCH_SIZE = 1000
@@ -836,14 +837,6 @@ def import_counts(rows: Iterable[ImportRow]) -> dict[str, int]:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _finish_organization(organization: Organization) -> None:
-    # The same derived fields organization_create/update maintain (members.services._apply_organization_fields).
-    organization.name_kana = normalize_kana(organization.name_kana)
-    organization.corporate_number = organization.corporate_number or None
-    organization.import_key = organization.import_key or None
-    organization.search_key = search_key(organization.name, organization.name_kana)
-
-
 @transaction.atomic
 def organization_import_apply(*, actor: User | None, rows: Sequence[ImportRow], source: str = "") -> ImportResult:
     """Writes a checked import: creates and updates organisations (with history attributed to `actor`),
@@ -877,7 +870,7 @@ def organization_import_apply(*, actor: User | None, rows: Sequence[ImportRow], 
     new_organizations = []
     for row in creates:
         organization = Organization(**row.organization)
-        _finish_organization(organization)
+        organization_derive_fields(organization)
         new_organizations.append(organization)
         row.target = organization
     changed: list[Organization] = []
@@ -888,7 +881,7 @@ def organization_import_apply(*, actor: User | None, rows: Sequence[ImportRow], 
         for key, _old, _new in row.changes:
             setattr(row.target, key, row.organization[key])
             changed_fields.add(key)
-        _finish_organization(row.target)
+        organization_derive_fields(row.target)
         row.target.updated_at = now  # bulk_update skips auto_now
         changed.append(row.target)
 

@@ -51,6 +51,11 @@ def _apply_organization_fields(organization: Organization, data: dict[str, Any])
         if field not in ORGANIZATION_FIELDS:
             raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
         setattr(organization, field, value)
+    organization_derive_fields(organization)
+
+
+def organization_derive_fields(organization: Organization) -> None:
+    """The fields every write keeps consistent: full-width kana, NULL for empty keys, the search key."""
     organization.name_kana = normalize_kana(organization.name_kana)
     # An empty corporate number or import key must not collide with other empty ones.
     organization.corporate_number = organization.corporate_number or None
