@@ -1,7 +1,7 @@
 """The test suite: real PostgreSQL and Redis on this machine (README command 2)."""
 
 from clusternet.settings.base import *  # noqa: F403
-from clusternet.settings.base import env
+from clusternet.settings.base import BASE_DIR, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")}
 # Argon2 is deliberately slow; tests create many users.
@@ -20,3 +20,4 @@ STORAGES = {
 AXES_FAILURE_LIMIT = 3
 # Serve static files straight from the app folders; no collectstatic needed outside production.
 WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
