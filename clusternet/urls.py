@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/", include("clusternet.api_urls")),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("billing/", include("billing.urls")),
     path("", include("members.urls")),
 ]

@@ -70,3 +70,17 @@ class UserFactory(DjangoModelFactory[User]):
     email = factory.Sequence(lambda n: f"user{n}@example.jp")
     role = Role.SECRETARIAT
     password = factory.django.Password("pw")
+
+
+def invoice_issued(organization=None, amount=70000, reference=None, **kwargs):
+    """An issued membership-fee-like invoice through the billing service (no factory: numbers come from it)."""
+    from billing.services.invoices import LineSpec, invoice_for_reference
+
+    organization = organization or OrganizationFactory()
+    return invoice_for_reference(
+        actor=None,
+        organization=organization,
+        reference=reference or f"test:{organization.pk}:{amount}:{kwargs.pop('tag', '')}",
+        lines=[LineSpec(kwargs.pop("description", "2026年度 年会費"), amount, 1, kwargs.pop("tax_category", "out_of_scope"))],
+        **kwargs,
+    )

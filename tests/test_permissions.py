@@ -56,6 +56,10 @@ EXPECTED = {
     "fee-tier-create": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
     "fee-tier-edit": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
     "association-settings": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
+    # billing pages: invoices and runs
+    # billing pages: documents
+    # billing pages: payments and statements
+    # billing pages: reminders, reports and settings
     # API
     "api-schema": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "api-docs": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
@@ -75,6 +79,10 @@ EXPECTED = {
     "api-fee-tier-list": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
     "api-fee-tier-detail": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
     "api-association-settings": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    # billing API: invoices and runs
+    # billing API: documents
+    # billing API: payments and statements
+    # billing API: reminders, reports and settings
 }
 
 
