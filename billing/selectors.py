@@ -16,8 +16,7 @@ def invoice_list(*, viewer: Viewer) -> QuerySet[Invoice]:
     queryset = Invoice.objects.select_related("organization")
     if can_manage_billing(viewer):
         return queryset
-    if can_see_own_invoices(viewer):
-        assert isinstance(viewer, User)
+    if isinstance(viewer, User) and viewer.organization_id is not None and can_see_own_invoices(viewer):
         return queryset.filter(organization_id=viewer.organization_id, number__isnull=False)
     return queryset.none()
 

@@ -12,8 +12,9 @@ def _within(value: int | None, low: int | None, high: int | None) -> bool:
     if low is None and high is None:
         return True
     if value is None:
-        # An unknown figure cannot satisfy a bounded rule; an open rule for the kind catches it.
-        return False
+        # An unknown figure counts as the smallest: it satisfies a rule open below (the billing
+        # scenario: a firm of unknown capital pays the SME fee), never one with a minimum.
+        return low is None
     return (low is None or value >= low) and (high is None or value <= high)
 
 
@@ -34,12 +35,11 @@ def fee_tier_for(*, kind: str, capital: int | None, employees: int | None, tiers
 def _range_q(field: str, low: int | None, high: int | None) -> Q:
     if low is None and high is None:
         return Q()
-    q = Q(**{f"{field}__isnull": False})
     if low is not None:
-        q &= Q(**{f"{field}__gte": low})
-    if high is not None:
-        q &= Q(**{f"{field}__lte": high})
-    return q
+        q = Q(**{f"{field}__gte": low})
+        return q & Q(**{f"{field}__lte": high}) if high is not None else q
+    # Open below: an unknown figure matches too, as in _within.
+    return Q(**{f"{field}__lte": high}) | Q(**{f"{field}__isnull": True})
 
 
 def tier_q(tier: FeeTier, prefix: str = "") -> Q:

@@ -29,6 +29,7 @@ from members.models import (
     Membership,
     MembershipStatus,
     MembershipTransition,
+    Organization,
     ProrationPolicy,
     User,
 )
@@ -55,16 +56,17 @@ class FeeCharge:
     already_invoiced: bool = False
 
     @property
-    def organization(self):  # type: ignore[no-untyped-def]
+    def organization(self) -> Organization:
         return self.membership.organization
 
     @property
     def reason(self) -> str:
         """The basis printed in the preview and kept on the invoice."""
+        fee = f"{self.annual_fee:,}"
         if self.overridden:
-            basis = _("override ¥%(fee)s (%(reason)s)") % {"fee": f"{self.annual_fee:,}", "reason": self.override_reason}
+            basis = _("override ¥%(fee)s (%(reason)s)") % {"fee": fee, "reason": self.override_reason}
         else:
-            basis = _("%(tier)s ¥%(fee)s") % {"tier": self.tier.name if self.tier else "", "fee": f"{self.annual_fee:,}"}
+            basis = _("%(tier)s ¥%(fee)s") % {"tier": self.tier.name if self.tier else "", "fee": fee}
         if self.months == 12:
             return basis
         return _("%(basis)s, joined %(joined)s: %(months)s of 12 months") % {
@@ -85,8 +87,10 @@ class FeeWarning:
 def validate_fiscal_year(fiscal_year: object) -> int:
     """Years from 2000 up to next fiscal year; anything else is not a year the association can invoice."""
     latest = fiscal_year_of(today()) + 1
-    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool) or not (
-        EARLIEST_FISCAL_YEAR <= fiscal_year <= latest
+    if (
+        not isinstance(fiscal_year, int)
+        or isinstance(fiscal_year, bool)
+        or not (EARLIEST_FISCAL_YEAR <= fiscal_year <= latest)
     ):
         raise ApplicationError(
             _("Unknown fiscal year: %(year)s. Choose a year from %(first)s to %(last)s.")
@@ -99,8 +103,17 @@ def fee_reference(fiscal_year: int, organization_id: int) -> str:
     return f"membership-fee:{fiscal_year}:{organization_id}"
 
 
-def _status_on(transitions: Sequence[MembershipTransition], day: datetime.date) -> str | None:
-    """The membership's status on a day, from its dated transitions (ordered by effective date)."""
+def _status_on(membership: Membership, day: datetime.date) -> str | None:
+    """The membership's status on a day, from its dated transitions (prefetched in effective-date order).
+
+    A membership without transitions (entered before the register kept them) is read from its dates.
+    """
+    transitions = list(membership.transitions.all())
+    if not transitions:
+        joined, left = membership.joined_on, membership.withdrawn_on
+        if membership.status != MembershipStatus.SUSPENDED and joined and joined <= day and (not left or left > day):
+            return MembershipStatus.ACTIVE
+        return None
     status = None
     for transition in transitions:
         if transition.effective_on > day:
@@ -149,8 +162,7 @@ def fee_charges(*, fiscal_year: int, as_of: datetime.date) -> tuple[list[FeeChar
     for membership in memberships:
         if membership.organization_id in seen:
             continue
-        transitions = list(membership.transitions.all())
-        if _status_on(transitions, first_day) == MembershipStatus.ACTIVE:
+        if _status_on(membership, first_day) == MembershipStatus.ACTIVE:
             months, joined_on = 12, None
         elif membership.joined_on and first_day < membership.joined_on <= billed_until:
             joined_on = membership.joined_on
@@ -165,13 +177,12 @@ def fee_charges(*, fiscal_year: int, as_of: datetime.date) -> tuple[list[FeeChar
         fee = quote.annual_fee * months // 12  # rounded down to the yen
         if fee == 0:
             continue  # exempt
-        charges.append(
-            FeeCharge(
-                membership=membership, tier=quote.tier, annual_fee=quote.annual_fee, fee=fee, months=months,
-                joined_on=joined_on, overridden=quote.overridden, override_reason=quote.override_reason,
-                already_invoiced=membership.organization_id in invoiced,
-            )  # fmt: skip
-        )
+        charge = FeeCharge(
+            membership=membership, tier=quote.tier, annual_fee=quote.annual_fee, fee=fee, months=months,
+            joined_on=joined_on, overridden=quote.overridden, override_reason=quote.override_reason,
+            already_invoiced=membership.organization_id in invoiced,
+        )  # fmt: skip
+        charges.append(charge)
     return charges, warnings
 
 
@@ -237,8 +248,6 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
 
 
 def _run_batch(run: InvoiceRun, batch: Sequence[FeeCharge]) -> None:
-    from billing.tasks import invoices_documents_send_task
-
     # The recipient snapshot reads the billing contact; fetch them for the whole batch at once.
     prefetch_related_objects(
         [charge.organization for charge in batch],
@@ -258,5 +267,7 @@ def _run_batch(run: InvoiceRun, batch: Sequence[FeeCharge]) -> None:
             amount_total=F("amount_total") + sum(invoice.total for invoice in created),
         )
         if run.with_pdfs and created:
+            from billing.tasks import invoices_documents_send_task
+
             ids = [invoice.pk for invoice in created]
             transaction.on_commit(lambda: invoices_documents_send_task.delay(ids))

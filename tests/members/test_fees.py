@@ -32,8 +32,8 @@ def _tiers() -> list[FeeTier]:
         ("firm", 9_999_999_999, None, "中小企業"),  # one yen under the boundary
         ("firm", 10_000_000_000, None, "大企業"),  # exactly ¥10 billion is large: bounds are inclusive
         ("firm", 12_000_000_000, 3000, "大企業"),
-        ("firm", None, None, None),  # unknown capital matches no bounded rule ...
-        ("university", None, None, "大学・研究機関"),  # ... but an open rule ignores it
+        ("firm", None, None, "中小企業"),  # unknown capital counts as the smallest: the rule open below ...
+        ("university", None, None, "大学・研究機関"),  # ... and an open rule ignores it
         ("municipality", None, 10, "自治体・商工会議所"),
         ("financial_institution", 5_000_000_000, None, "金融機関"),
         ("individual", None, None, None),  # no rule for the kind
@@ -44,8 +44,11 @@ def test_tier_derivation_table(kind, capital, employees, expected_tier):
     assert (tier.name if tier else None) == expected_tier
 
 
-def test_missing_capital_falls_to_an_open_rule_of_the_kind():
-    tiers = [*_tiers(), FeeTier(pk=9, name="その他企業", organization_kind="firm", annual_fee=50_000, priority=90)]
+def test_missing_capital_never_satisfies_a_rule_with_a_minimum():
+    tiers = [
+        FeeTier(pk=1, name="大企業", organization_kind="firm", capital_min=10**10, annual_fee=490_000, priority=10),
+        FeeTier(pk=9, name="その他企業", organization_kind="firm", annual_fee=50_000, priority=90),
+    ]
     tier = fee_tier_for(kind="firm", capital=None, employees=None, tiers=tiers)
     assert tier is not None and tier.name == "その他企業"
 
