@@ -427,6 +427,22 @@ def _release_overpayment(*, actor: User | None, invoice: Invoice) -> None:
         excess -= take
 
 
+def _remaining_lines(invoice: Invoice) -> list[LineSpec]:
+    """The lines that credit everything still uncredited: the invoice's own, or one line for what is left."""
+    lines = [
+        LineSpec(line.description, line.unit_price, line.quantity, line.tax_category) for line in invoice.lines.all()
+    ]
+    if invoice.amount_credited == 0:
+        return lines
+    categories = {line.tax_category for line in lines}
+    if len(categories) > 1 or TAX_RATES.get(next(iter(categories)), 0):
+        # What is left of a taxed or mixed invoice cannot be split back into net and tax reliably.
+        raise ApplicationError(_("Part of this invoice was already credited: give the lines to credit."))
+    with translation.override("ja"):
+        description = _("Remainder of invoice %(number)s") % {"number": invoice.number}
+    return [LineSpec(description, invoice.total - invoice.amount_credited, 1, categories.pop())]
+
+
 @transaction.atomic
 def credit_note_issue(
     *, actor: User | None, invoice: Invoice, reason: str, lines: Sequence[LineSpec] | None = None
@@ -443,10 +459,7 @@ def credit_note_issue(
         raise ApplicationError(_("Say why the invoice is credited."))
     settings = billing_settings_get()
     if lines is None:
-        lines = [
-            LineSpec(line.description, line.unit_price, line.quantity, line.tax_category)
-            for line in invoice.lines.all()
-        ]
+        lines = _remaining_lines(invoice)
     validate_lines(lines)
     totals = totals_for(lines, settings.tax_rounding)
     remaining = invoice.total - invoice.amount_credited
