@@ -165,7 +165,9 @@ def _billing_contact(organization: Organization) -> Contact | None:
 
 def recipient_snapshot(organization: Organization) -> dict[str, str]:
     contact = _billing_contact(organization)
-    address = "".join([prefecture_label(organization.prefecture), organization.city, organization.address_line])
+    with translation.override("ja"):  # an address on a Japanese invoice, whoever issues it
+        prefecture = prefecture_label(organization.prefecture)
+    address = "".join([prefecture, organization.city, organization.address_line])
     return {
         "recipient_name": organization.name,
         "recipient_department": contact.department if contact else "",
