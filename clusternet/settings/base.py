@@ -4,6 +4,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets `forms.ModelForm[Organization]` and friends be subscripted at run time, as the type hints do.
@@ -142,6 +143,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job, in one place. The DatabaseScheduler copies these entries into its tables when beat
+# starts; crontab times are in CELERY_TIMEZONE (Asia/Tokyo). Run exactly one beat.
+CELERY_BEAT_SCHEDULE = {
+    "payment-reminders-daily": {
+        "task": "billing.tasks.payment_reminders_send_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
