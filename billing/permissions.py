@@ -28,4 +28,8 @@ def can_see_own_invoices(user: "User | AnonymousUser") -> bool:
 def can_see_invoice(user: "User | AnonymousUser", invoice: "Invoice") -> bool:
     if can_manage_billing(user):
         return True
-    return can_see_own_invoices(user) and user.organization_id == invoice.organization_id
+    return (
+        not isinstance(user, AnonymousUser)
+        and can_see_own_invoices(user)
+        and user.organization_id == invoice.organization_id
+    )

@@ -4,10 +4,13 @@ The URL list comes from the resolver, so a new endpoint fails this test until it
 is written down here.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory
+from billing.models import InvoiceRun
+from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,19 @@ EXPECTED = {
     "fee-tier-create": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
     "fee-tier-edit": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
     "association-settings": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
-    # billing pages: invoices and runs
+    # billing pages: invoices and runs (member and bank users see their own organisation's invoices only)
+    "invoice-list": ("get", _row(302, 200, 200, 403, 200, 200, 403)),
+    "invoice-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "invoice-detail": ("get", _row(302, 200, 200, 404, 404, 404, 404)),
+    "invoice-issue": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-void": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-credit": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-correct": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-run-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # Without a fiscal year the preview sends staff back to the run page with a message.
+    "invoice-run-preview": ("get", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-run-create": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-run-detail": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # billing pages: documents
     # billing pages: payments and statements
     # billing pages: reminders, reports and settings
@@ -80,6 +95,12 @@ EXPECTED = {
     "api-fee-tier-detail": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
     "api-association-settings": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
     # billing API: invoices and runs
+    "api-invoice-list": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
+    "api-invoice-detail": ("get", _row(401, 200, 200, 404, 404, 404, 404)),
+    "api-credit-note-create": ("post", _row(401, 400, 400, 404, 404, 404, 404)),
+    "api-invoice-run-list": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-invoice-run-preview": ("get", _row(401, 400, 400, 403, 403, 403, 403)),
+    "api-invoice-run-detail": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     # billing API: documents
     # billing API: payments and statements
     # billing API: reminders, reports and settings
@@ -106,6 +127,8 @@ def objects():
     other = membership.organization
     contact = ContactFactory(organization=other)
     tier = FeeTierFactory()
+    invoice = invoice_issued(other, 70000)
+    run = InvoiceRun.objects.create(fiscal_year=2026, as_of=datetime.date(2026, 11, 20), with_pdfs=False)
     return {
         "organization_id": other.pk,
         "contact_id": contact.pk,
@@ -114,6 +137,8 @@ def objects():
         "fmt": "csv",
         "action": "approve",
         "token": "x",
+        "invoice_id": invoice.pk,
+        "run_id": run.pk,
     }
 
 

@@ -3,7 +3,14 @@ from django.urls import path
 from billing.api import invoices, runs
 
 urlpatterns = [
-    # invoices and runs
+    path("invoices/", invoices.InvoiceListApi.as_view(), name="api-invoice-list"),
+    path("invoices/<int:invoice_id>/", invoices.InvoiceDetailApi.as_view(), name="api-invoice-detail"),
+    path(
+        "invoices/<int:invoice_id>/credit-notes/", invoices.CreditNoteCreateApi.as_view(), name="api-credit-note-create"
+    ),
+    path("billing/runs/", runs.InvoiceRunListApi.as_view(), name="api-invoice-run-list"),
+    path("billing/runs/preview/", runs.InvoiceRunPreviewApi.as_view(), name="api-invoice-run-preview"),
+    path("billing/runs/<int:run_id>/", runs.InvoiceRunDetailApi.as_view(), name="api-invoice-run-detail"),
     # documents
     # payments and statements
     # reminders, reports and settings
