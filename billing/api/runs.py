@@ -38,7 +38,7 @@ class InvoiceRunOutputSerializer(serializers.Serializer):
 class InvoiceRunListApi(APIView):
     class InvoiceRunInputSerializer(serializers.Serializer):
         # Checked by the service, so that the message names the years that can be invoiced.
-        fiscal_year = serializers.JSONField()
+        fiscal_year = serializers.JSONField(allow_null=True)
         with_pdfs = serializers.BooleanField(default=True)
 
     @extend_schema(responses=InvoiceRunOutputSerializer(many=True))

@@ -16,7 +16,10 @@ class InvoiceLineForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     unit_price = forms.IntegerField(label=_("Unit price (yen)"), min_value=0)
-    tax_category = forms.ChoiceField(label=_("Tax category"), choices=TaxCategory.choices)
+    # Initial values on every field, so that the untouched extra rows a browser posts count as empty.
+    tax_category = forms.ChoiceField(
+        label=_("Tax category"), choices=TaxCategory.choices, initial=TaxCategory.OUT_OF_SCOPE
+    )
 
     def line(self) -> LineSpec:
         data = self.cleaned_data

@@ -25,6 +25,7 @@ from billing.permissions import can_manage_billing, can_see_own_invoices
 from billing.services import invoices as services
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -48,7 +49,7 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             invoices = invoices.filter(status=data["status"])
         if data["q"]:
             invoices = invoices.filter(
-                Q(number__icontains=data["q"]) | Q(organization__search_key__contains=data["q"].casefold())
+                Q(number__icontains=data["q"]) | Q(organization__search_key__contains=search_key(data["q"]))
             )
     page = Paginator(invoices.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
