@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import invoices, runs
+from billing.views import documents, invoices, runs
 
 urlpatterns = [
     path("", invoices.invoice_list, name="invoice-list"),
@@ -15,6 +15,10 @@ urlpatterns = [
     path("runs/start/", runs.invoice_run_create, name="invoice-run-create"),
     path("runs/<int:run_id>/", runs.invoice_run_detail, name="invoice-run-detail"),
     # documents
+    path("invoices/<int:invoice_id>/pdf/", documents.invoice_pdf, name="invoice-pdf"),
+    path("invoices/<int:invoice_id>/receipt.pdf", documents.invoice_receipt, name="invoice-receipt"),
+    path("invoices/<int:invoice_id>/resend/", documents.invoice_resend, name="invoice-resend"),
+    path("runs/<int:run_id>/pdfs.zip", documents.invoice_run_zip, name="invoice-run-zip"),
     # payments and statements
     # reminders, reports and settings
 ]

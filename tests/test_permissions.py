@@ -72,7 +72,12 @@ EXPECTED = {
     "invoice-run-preview": ("get", _row(302, 302, 302, 403, 403, 403, 403)),
     "invoice-run-create": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     "invoice-run-detail": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
-    # billing pages: documents
+    # billing pages: documents (the `other` organisation's invoice has nothing paid, hence no receipt: 404; it
+    # has no billing contact with an email, so a resend is refused with a message on the invoice page)
+    "invoice-pdf": ("get", _row(302, 200, 200, 403, 404, 404, 403)),
+    "invoice-receipt": ("get", _row(302, 404, 404, 403, 404, 404, 403)),
+    "invoice-resend": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "invoice-run-zip": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # billing pages: payments and statements
     # billing pages: reminders, reports and settings
     # API
@@ -101,7 +106,11 @@ EXPECTED = {
     "api-invoice-run-list": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     "api-invoice-run-preview": ("get", _row(401, 400, 400, 403, 403, 403, 403)),
     "api-invoice-run-detail": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
-    # billing API: documents
+    # billing API: documents (no receipt while nothing is paid; no resend without a billing contact email)
+    "api-invoice-pdf": ("get", _row(401, 200, 200, 403, 404, 404, 403)),
+    "api-invoice-receipt": ("get", _row(401, 404, 404, 403, 404, 404, 403)),
+    "api-invoice-resend": ("post", _row(401, 400, 400, 403, 403, 403, 403)),
+    "api-invoice-run-zip": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     # billing API: payments and statements
     # billing API: reminders, reports and settings
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.api import invoices, runs
+from billing.api import documents, invoices, runs
 
 urlpatterns = [
     path("invoices/", invoices.InvoiceListApi.as_view(), name="api-invoice-list"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("billing/runs/preview/", runs.InvoiceRunPreviewApi.as_view(), name="api-invoice-run-preview"),
     path("billing/runs/<int:run_id>/", runs.InvoiceRunDetailApi.as_view(), name="api-invoice-run-detail"),
     # documents
+    path("invoices/<int:invoice_id>/pdf/", documents.InvoicePdfApi.as_view(), name="api-invoice-pdf"),
+    path("invoices/<int:invoice_id>/receipt/", documents.InvoiceReceiptApi.as_view(), name="api-invoice-receipt"),
+    path("invoices/<int:invoice_id>/resend/", documents.InvoiceResendApi.as_view(), name="api-invoice-resend"),
+    path("billing/runs/<int:run_id>/pdfs.zip", documents.InvoiceRunZipApi.as_view(), name="api-invoice-run-zip"),
     # payments and statements
     # reminders, reports and settings
 ]
