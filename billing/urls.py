@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import documents, invoices, runs
+from billing.views import documents, invoices, reports, runs
 
 urlpatterns = [
     path("", invoices.invoice_list, name="invoice-list"),
@@ -21,4 +21,10 @@ urlpatterns = [
     path("runs/<int:run_id>/pdfs.zip", documents.invoice_run_zip, name="invoice-run-zip"),
     # payments and statements
     # reminders, reports and settings
+    path("reminders/", reports.payment_reminder_list, name="payment-reminder-list"),
+    path("reports/", reports.billing_report, name="billing-report"),
+    path("reports/<str:fiscal_year>/", reports.billing_report, name="billing-report"),
+    path("reports/<str:fiscal_year>/export/", reports.billing_report_export, name="billing-report-export"),
+    path("settings/", reports.billing_settings_edit, name="billing-settings"),
+    path("audit/", reports.billing_audit, name="billing-audit"),
 ]

@@ -80,6 +80,11 @@ EXPECTED = {
     "invoice-run-zip": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # billing pages: payments and statements
     # billing pages: reminders, reports and settings
+    "payment-reminder-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "billing-report": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "billing-report-export": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "billing-settings": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
+    "billing-audit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # API
     "api-schema": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "api-docs": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
@@ -113,6 +118,8 @@ EXPECTED = {
     "api-invoice-run-zip": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     # billing API: payments and statements
     # billing API: reminders, reports and settings
+    "api-billing-report": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-billing-settings": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
 }
 
 
@@ -148,6 +155,7 @@ def objects():
         "token": "x",
         "invoice_id": invoice.pk,
         "run_id": run.pk,
+        "fiscal_year": 2026,
     }
 
 

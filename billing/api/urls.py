@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.api import documents, invoices, runs
+from billing.api import documents, invoices, reports, runs
 
 urlpatterns = [
     path("invoices/", invoices.InvoiceListApi.as_view(), name="api-invoice-list"),
@@ -18,4 +18,6 @@ urlpatterns = [
     path("billing/runs/<int:run_id>/pdfs.zip", documents.InvoiceRunZipApi.as_view(), name="api-invoice-run-zip"),
     # payments and statements
     # reminders, reports and settings
+    path("billing/reports/<str:fiscal_year>/", reports.BillingReportApi.as_view(), name="api-billing-report"),
+    path("billing/settings/", reports.BillingSettingsApi.as_view(), name="api-billing-settings"),
 ]
