@@ -1,33 +1,20 @@
-"""Recording a payment in the tests of reminders, reports and the audit log.
-
-Written against the models and `invoice_money_save` while the payments services are being written; it does
-what allocating a payment does to the rows: a payment, an allocation, the invoice's paid amount and status.
-"""
+"""Recording and allocating a payment in the tests of reminders, reports, the timeline and the audit log,
+through the payments services, as staff would."""
 
 import datetime
 
-from django.db import transaction
-
-from billing.models import Allocation, Invoice, Payment
-from billing.services.invoices import invoice_money_save
+from billing.models import Invoice, Payment, PaymentMethod
+from billing.services.payments import payment_allocate, payment_record
 
 
-@transaction.atomic
 def pay(invoice: Invoice, amount: int, *, received_on: datetime.date | None = None, actor=None) -> Payment:
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    payment = Payment(
+    payment = payment_record(
+        actor=actor,
         organization=invoice.organization,
         received_on=received_on or datetime.date(2026, 6, 1),
         amount=amount,
-        amount_allocated=amount,
         payer_name=invoice.organization.name,
-        recorded_by=actor,
+        method=PaymentMethod.BANK_TRANSFER,
     )
-    payment._history_user = actor
-    payment.save()
-    allocation = Allocation(payment=payment, invoice=invoice, amount=amount, allocated_by=actor)
-    allocation._history_user = actor
-    allocation.save()
-    invoice.amount_paid += amount
-    invoice_money_save(actor=actor, invoice=invoice)
+    payment_allocate(actor=actor, payment=payment, allocations=[(invoice, amount)])
     return payment

@@ -32,8 +32,9 @@ def test_a_payment_shows_as_payment_allocation_and_the_invoice_change_with_the_a
         entries = list(billing_audit_log(viewer=staff)[0:10])
         actions = [e.action for e in entries]
 
-    assert actions == ["Changed", "Recorded", "Recorded", "Changed", "Recorded"]
+    assert actions == ["Changed", "Changed", "Recorded", "Recorded", "Changed", "Recorded"]
     assert [(e.kind, e.history_type) for e in entries] == [
+        ("payment", "~"),  # allocated
         ("invoice", "~"),  # paid
         ("allocation", "+"),
         ("payment", "+"),
@@ -41,7 +42,8 @@ def test_a_payment_shows_as_payment_allocation_and_the_invoice_change_with_the_a
         ("invoice", "+"),  # drafted
     ]
     assert all(e.who == staff for e in entries)
-    paid, allocation, payment, issued, drafted = entries
+    allocated, paid, allocation, payment, issued, drafted = entries
+    assert ("allocated", "0", "70,000") in {(c.field, c.old, c.new) for c in allocated.changes}
     assert {(c.field, c.old, c.new) for c in paid.changes} == {("paid", "0", "70,000"), ("status", "Issued", "Paid")}
     assert paid.subject == f"{invoice.number} · {invoice.organization.name}"
     assert allocation.subject == f"¥70,000 from payment #{payment.object_id} to invoice {invoice.number}"
@@ -79,7 +81,10 @@ def test_one_kind_alone(users):
     (invoice,) = issue_many(staff, 1)
     pay(invoice, 10_000, actor=staff)
 
-    assert [e.kind for e in billing_audit_log(viewer=staff, kind="payment")[0:10]] == ["payment"]
+    assert [(e.kind, e.history_type) for e in billing_audit_log(viewer=staff, kind="payment")[0:10]] == [
+        ("payment", "~"),
+        ("payment", "+"),
+    ]
     assert billing_audit_log(viewer=staff, kind="allocation").count() == 1
 
 
