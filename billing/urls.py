@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import documents, invoices, reports, runs
+from billing.views import documents, invoices, payments, reports, runs, statements
 
 urlpatterns = [
     path("", invoices.invoice_list, name="invoice-list"),
@@ -20,6 +20,16 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/resend/", documents.invoice_resend, name="invoice-resend"),
     path("runs/<int:run_id>/pdfs.zip", documents.invoice_run_zip, name="invoice-run-zip"),
     # payments and statements
+    path("payments/", payments.payment_list, name="payment-list"),
+    path("payments/new/", payments.payment_create, name="payment-create"),
+    path("payments/<int:payment_id>/", payments.payment_detail, name="payment-detail"),
+    path("payments/<int:payment_id>/allocate/", payments.payment_allocate, name="payment-allocate"),
+    path("payments/<int:payment_id>/accept-short/", payments.payment_accept_short, name="payment-accept-short"),
+    path("statements/", statements.bank_statement_upload, name="bank-statement-upload"),
+    path("statements/<int:statement_id>/", statements.bank_statement_detail, name="bank-statement-detail"),
+    path("reconciliation/", statements.reconciliation_queue, name="reconciliation-queue"),
+    path("deposits/<int:line_id>/match/", statements.deposit_match, name="deposit-match"),
+    path("deposits/<int:line_id>/ignore/", statements.deposit_ignore, name="deposit-ignore"),
     # reminders, reports and settings
     path("reminders/", reports.payment_reminder_list, name="payment-reminder-list"),
     path("reports/", reports.billing_report, name="billing-report"),

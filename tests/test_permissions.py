@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from billing.models import InvoiceRun
+from billing.services.statements import bank_statement_import
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,17 @@ EXPECTED = {
     "invoice-resend": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     "invoice-run-zip": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # billing pages: payments and statements
+    "payment-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "payment-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "payment-detail": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # An empty allocation is refused with a message on the payment page.
+    "payment-allocate": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "payment-accept-short": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "bank-statement-upload": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "bank-statement-detail": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "reconciliation-queue": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "deposit-match": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "deposit-ignore": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     # billing pages: reminders, reports and settings
     "payment-reminder-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     "billing-report": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
@@ -117,6 +129,15 @@ EXPECTED = {
     "api-invoice-resend": ("post", _row(401, 400, 400, 403, 403, 403, 403)),
     "api-invoice-run-zip": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     # billing API: payments and statements
+    "api-payment-list": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-payment-detail": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    # Empty bodies are refused (400) once access is granted.
+    "api-payment-allocations": ("post", _row(401, 400, 400, 403, 403, 403, 403)),
+    "api-bank-statement-list": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-bank-statement-detail": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-deposit-list": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-deposit-match": ("post", _row(401, 400, 400, 403, 403, 403, 403)),
+    "api-deposit-ignore": ("post", _row(401, 400, 400, 403, 403, 403, 403)),
     # billing API: reminders, reports and settings
     "api-billing-report": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     "api-billing-settings": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
@@ -145,6 +166,8 @@ def objects():
     tier = FeeTierFactory()
     invoice = invoice_issued(other, 70000)
     run = InvoiceRun.objects.create(fiscal_year=2026, as_of=datetime.date(2026, 11, 20), with_pdfs=False)
+    statement = bank_statement_import(actor=None, filename="a.csv", content="2026/05/20,1000,ﾌﾒｲ\n".encode())
+    deposit = statement.lines.get()
     return {
         "organization_id": other.pk,
         "contact_id": contact.pk,
@@ -155,6 +178,9 @@ def objects():
         "token": "x",
         "invoice_id": invoice.pk,
         "run_id": run.pk,
+        "statement_id": statement.pk,
+        "line_id": deposit.pk,
+        "payment_id": deposit.payment_id,
         "fiscal_year": 2026,
     }
 

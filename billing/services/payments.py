@@ -205,3 +205,27 @@ def payment_accept_short(*, actor: User | None, payment: Payment, invoice: Invoi
         automatic=False,
     )  # fmt: skip
     return allocations[0]
+
+
+@transaction.atomic
+def payment_receive(
+    *,
+    actor: User | None,
+    organization: Organization | None,
+    received_on: datetime.date,
+    amount: int,
+    payer_name: str,
+    method: str,
+    note: str = "",
+    allocations: Sequence[tuple[Invoice, int]] = (),
+    bank_fee_for: Invoice | None = None,
+) -> Payment:
+    """Records a payment and allocates it in one step (the payment form, the API): both or neither."""
+    payment = payment_record(
+        actor=actor, organization=organization, received_on=received_on, amount=amount, payer_name=payer_name,
+        method=method, note=note,
+    )  # fmt: skip
+    if allocations:
+        payment_allocate(actor=actor, payment=payment, allocations=allocations, bank_fee_for=bank_fee_for)
+        payment.refresh_from_db()
+    return payment
