@@ -450,7 +450,7 @@ def invoice_pdf(invoice: "Invoice") -> bytes:
         ],
     )
     top = doc.y - 6
-    below = min(_recipient(doc, invoice, top), _issuer(doc, invoice, top + 4))
+    below = min(_recipient(doc, invoice, top), _issuer(doc, invoice, top - 6))
     doc.y = below - 8
     lines = list(invoice.lines.all())
     if credited is not None:
