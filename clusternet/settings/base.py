@@ -181,6 +181,14 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "members.models.OrganizationKind",
         "MembershipStatusEnum": "members.models.MembershipStatus",
         "PrefectureEnum": "members.prefectures.Prefecture",
+        "InvoiceKindEnum": "billing.models.InvoiceKind",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "InvoiceRunStatusEnum": "billing.models.InvoiceRunStatus",
+        "TaxCategoryEnum": "billing.models.TaxCategory",
+        "MatchStateEnum": "billing.models.MatchState",
+        "PaymentMethodEnum": "billing.models.PaymentMethod",
+        "StatementFormatEnum": "billing.models.StatementFormat",
+        "TaxRoundingEnum": "billing.models.TaxRounding",
     },
 }
 
