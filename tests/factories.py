@@ -81,6 +81,10 @@ def invoice_issued(organization=None, amount=70000, reference=None, **kwargs):
         actor=None,
         organization=organization,
         reference=reference or f"test:{organization.pk}:{amount}:{kwargs.pop('tag', '')}",
-        lines=[LineSpec(kwargs.pop("description", "2026年度 年会費"), amount, 1, kwargs.pop("tax_category", "out_of_scope"))],
+        lines=[
+            LineSpec(
+                kwargs.pop("description", "2026年度 年会費"), amount, 1, kwargs.pop("tax_category", "out_of_scope")
+            )
+        ],
         **kwargs,
     )
