@@ -49,7 +49,7 @@ class BillingSettingsForm(forms.ModelForm[BillingSettings]):
 
 class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Show"),
+        label=_("Records of"),
         required=False,
         choices=[("", _("Invoices, payments and allocations")), *AUDIT_KIND_LABELS.items()],
     )
