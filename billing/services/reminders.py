@@ -82,14 +82,15 @@ def _billing_addresses(organization_ids: set[int]) -> dict[int, list[Contact]]:
 
 
 def payment_reminder_message(
-    *, reminder: PaymentReminder, contacts: Sequence[Contact], billing_settings: BillingSettings
+    *, reminder: PaymentReminder, contacts: Sequence[Contact], billing_settings: BillingSettings, today: datetime.date
 ) -> EmailMessage:
     """The reminder mail, in the association's working language: contacts have no language of their own."""
     invoice = reminder.invoice
     context = {
         "invoice": invoice,
         "contacts": contacts,
-        "days": reminder.step_days,
+        # The days actually past, which exceed the step's when the job ran late or the row waited for an address.
+        "days": (today - invoice.due_on).days if invoice.due_on else reminder.step_days,
         "amount": f"{invoice.balance:,}",
         # The account printed on the invoice; an invoice issued before it was set falls back to today's.
         "bank_account": invoice.bank_account or billing_settings.bank_account,
@@ -102,7 +103,9 @@ def payment_reminder_message(
     return EmailMessage(subject, body, to=[contact.email for contact in contacts])
 
 
-def _send_batch(*, after_pk: int, billing_settings: BillingSettings) -> tuple[int, int | None, OSError | None]:
+def _send_batch(
+    *, after_pk: int, billing_settings: BillingSettings, today: datetime.date
+) -> tuple[int, int | None, OSError | None]:
     """Mails the next batch of unsent reminders after `after_pk`.
 
     Returns (sent, last pk looked at or None when there was nothing left, the mail error that stopped it).
@@ -132,7 +135,7 @@ def _send_batch(*, after_pk: int, billing_settings: BillingSettings) -> tuple[in
                 if not contacts:
                     continue
                 message = payment_reminder_message(
-                    reminder=reminder, contacts=contacts, billing_settings=billing_settings
+                    reminder=reminder, contacts=contacts, billing_settings=billing_settings, today=today
                 )
                 try:
                     connection.send_messages([message])
@@ -180,7 +183,7 @@ def payment_reminders_send(*, today: datetime.date | None = None) -> int:
     payment_reminders_claim(today=today, steps=billing_settings.reminder_steps or [])
     total, after_pk = 0, 0
     while True:
-        sent, last_pk, error = _send_batch(after_pk=after_pk, billing_settings=billing_settings)
+        sent, last_pk, error = _send_batch(after_pk=after_pk, billing_settings=billing_settings, today=today)
         total += sent
         if error is not None:
             raise error
