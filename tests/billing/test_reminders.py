@@ -259,3 +259,19 @@ def test_two_runs_at_once_send_each_reminder_once(monkeypatch):
     assert len(mail.outbox) == len(invoices)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"billing{i.organization_id}@example.jp" for i in invoices)
     assert PaymentReminder.objects.filter(sent_at__isnull=False).count() == len(invoices)
+
+
+# Beat closes the database connection as it starts, which only a transactional test survives.
+@pytest.mark.django_db(transaction=True)
+def test_beat_stores_the_schedule_in_the_database_at_nine_tokyo_time():
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from clusternet.celery import app
+
+    DatabaseScheduler(app=app).setup_schedule()
+
+    task = PeriodicTask.objects.select_related("crontab").get(name="payment-reminders-daily")
+    assert task.task == "billing.tasks.payment_reminders_send_task"
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "9", "*")
+    assert str(task.crontab.timezone) == "Asia/Tokyo"
