@@ -1,5 +1,7 @@
 """Reads of billing. Everything that depends on who is looking takes `viewer`."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet, Sum
 from django.http import Http404
@@ -84,9 +86,14 @@ def organization_credit(organization: Organization) -> int:
 
 def open_invoices_of(organization_id: int) -> QuerySet[Invoice]:
     """Issued invoices of the organisation that still wait for money, oldest first: what a payment can pay."""
+    return open_invoices_of_many([organization_id])
+
+
+def open_invoices_of_many(organization_ids: Iterable[int]) -> QuerySet[Invoice]:
     return Invoice.objects.filter(
-        organization_id=organization_id, document_type=DocumentType.INVOICE, status__in=OPEN_INVOICE_STATUSES
-    ).order_by("issued_on", "sequence", "pk")
+        organization_id__in=list(organization_ids), document_type=DocumentType.INVOICE,
+        status__in=OPEN_INVOICE_STATUSES,
+    ).order_by("issued_on", "sequence", "pk")  # fmt: skip
 
 
 def bank_statement_list(*, viewer: Viewer) -> QuerySet[BankStatement]:

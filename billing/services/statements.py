@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -62,6 +62,19 @@ def _keys_for(deposits: Sequence[Deposit]) -> list[str]:
     return keys
 
 
+# Any constant: the key of the PostgreSQL advisory lock that lets one import run at a time.
+IMPORT_LOCK_KEY = 0x5A454E47  # "ZENG"
+
+
+def _lock_imports() -> None:
+    """Imports run one after another (until the transaction ends): a file imported at the same moment as
+    the same file, or as an overlapping one, then sees the other's deposits and skips them instead of
+    failing on the unique dedupe key. Imports are rare and take seconds, so waiting costs nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 def _parse(content: bytes) -> ParsedStatement:
     try:
         return parse_statement(content, today=today())
@@ -77,6 +90,7 @@ def bank_statement_import(*, actor: User | None, filename: str, content: bytes) 
     it and nothing written.
     """
     sha256 = hashlib.sha256(content).hexdigest()
+    _lock_imports()
     existing = BankStatement.objects.filter(sha256=sha256).first()
     if existing is not None:
         existing.already_imported = True  # type: ignore[attr-defined]
@@ -86,14 +100,7 @@ def bank_statement_import(*, actor: User | None, filename: str, content: bytes) 
         file_format=parsed.file_format, filename=filename[:200], sha256=sha256, account=parsed.account_label[:200],
         line_count=len(parsed.deposits), total_amount=parsed.total_amount, imported_by=actor,
     )  # fmt: skip
-    try:
-        with transaction.atomic():
-            statement.save()
-    except IntegrityError:
-        # The same file imported at this very moment by someone else: theirs stands.
-        existing = BankStatement.objects.get(sha256=sha256)
-        existing.already_imported = True  # type: ignore[attr-defined]
-        return existing
+    statement.save()
 
     keys = _keys_for(parsed.deposits)
     known = set(BankStatementLine.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
@@ -115,9 +122,7 @@ def bank_statement_import(*, actor: User | None, filename: str, content: bytes) 
     bulk_create_with_history(payments, Payment, batch_size=BATCH_SIZE, default_user=actor)
     bulk_create_with_history(lines, BankStatementLine, batch_size=BATCH_SIZE, default_user=actor)
     bulk_create_with_history(allocations, Allocation, batch_size=BATCH_SIZE, default_user=actor)
-    bulk_update_with_history(
-        invoices, Invoice, ["amount_paid", "status", "updated_at"], batch_size=BATCH_SIZE, default_user=actor
-    )
+    _invoices_paid_save(actor=actor, invoices=invoices)
     statement.auto_allocated_count = len(allocations)
     statement.queued_count = len(lines) - len(allocations)
     statement.save(update_fields=["duplicate_count", "new_count", "auto_allocated_count", "queued_count"])
@@ -183,6 +188,33 @@ def _reconcile(
             Allocation(payment=payment, invoice=invoice, amount=payment.amount, automatic=True, allocated_by=actor)
         )
     return allocations, list(changed.values())
+
+
+def _invoices_paid_save(*, actor: User | None, invoices: Sequence[Invoice]) -> None:
+    """Writes the paid amount and status of many locked invoices in one statement, with their history.
+
+    Django's bulk_update writes one CASE branch per row, which PostgreSQL evaluates for every row: quadratic,
+    ten seconds for 10,000 invoices. An UPDATE joined to the new values as arrays is linear.
+    """
+    if not invoices:
+        return
+    if connection.vendor != "postgresql":  # the SQLite demo: few rows
+        bulk_update_with_history(invoices, Invoice, ["amount_paid", "status", "updated_at"], default_user=actor)
+        return
+    table = connection.ops.quote_name(Invoice._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS invoice SET amount_paid = paid.amount_paid, status = paid.status, updated_at = %s "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS paid(id, amount_paid, status) "
+            "WHERE invoice.id = paid.id",
+            [
+                timezone.now(),
+                [invoice.pk for invoice in invoices],
+                [invoice.amount_paid for invoice in invoices],
+                [invoice.status for invoice in invoices],
+            ],
+        )
+    Invoice.history.bulk_history_create(invoices, batch_size=BATCH_SIZE, update=True, default_user=actor)
 
 
 def _decide(matcher: Matcher, line: BankStatementLine) -> Decision:

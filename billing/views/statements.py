@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from billing import reconciliation, selectors
-from billing.forms.payments import DepositIgnoreForm, StatementUploadForm
+from billing.forms.payments import AllocationForm, DepositIgnoreForm, StatementUploadForm
 from billing.models import BankStatementLine, Invoice, MatchState, PayerAlias
 from billing.services import statements as services
 from billing.views.payments import allocation_form_for, organization_from, organizations_matching, require_staff
@@ -101,10 +101,21 @@ def _aliases(lines: list[BankStatementLine]) -> dict[str, Organization]:
     }
 
 
+def _open_invoices(invoices: dict[int, Invoice], aliases: dict[str, Organization]) -> dict[int, list[Invoice]]:
+    """Open invoices of every organisation a page of the queue may show a form for, in one query."""
+    organization_ids = {invoice.organization_id for invoice in invoices.values()}
+    organization_ids |= {organization.pk for organization in aliases.values()}
+    grouped: dict[int, list[Invoice]] = {pk: [] for pk in organization_ids}
+    for invoice in selectors.open_invoices_of_many(organization_ids):
+        grouped[invoice.organization_id].append(invoice)
+    return grouped
+
+
 def _row_context(
     line: BankStatementLine,
     invoices: dict[int, Invoice],
     aliases: dict[str, Organization],
+    open_invoices: dict[int, list[Invoice]] | None = None,
     *,
     organization: Organization | None = None,
     data: QueryDict | None = None,
@@ -133,8 +144,12 @@ def _row_context(
         s for s in suggestions if FITTING_REASONS & set(s["codes"]) and s["invoice"].organization == organization
     ]
     short = [s for s in fitting if reconciliation.REASON_SHORT in s["codes"]]
-    allocation_form = allocation_form_for(
-        organization, data, prefix=f"d{line.pk}", amount=line.amount,
+    if organization is not None and open_invoices is not None and organization.pk in open_invoices:
+        payable = open_invoices[organization.pk]
+    else:
+        payable = list(selectors.open_invoices_of(organization.pk)) if organization else []
+    allocation_form = AllocationForm(
+        data, invoices=payable, prefix=f"d{line.pk}", amount=line.amount,
         suggested=[s["invoice"].pk for s in fitting], fee_for=short[0]["invoice"].pk if len(short) == 1 else None,
     )  # fmt: skip
     return {
@@ -162,7 +177,8 @@ def reconciliation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(queued, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     lines = list(page)
     invoices, aliases = _suggested_invoices(lines), _aliases(lines)
-    rows = [_row_context(line, invoices, aliases) for line in lines]
+    open_invoices = _open_invoices(invoices, aliases)
+    rows = [_row_context(line, invoices, aliases, open_invoices) for line in lines]
     return render(request, "billing/payments_queue.html", {"page": page, "rows": rows, "query": ""})
 
 

@@ -4,8 +4,10 @@ Every refusal leaves the database as it was: the tests count rows before and aft
 """
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from billing.models import (
@@ -330,3 +332,32 @@ def test_staff_and_anyone_else_see_payments_differently(member_org, users):
     assert payment_list(viewer=users["secretariat"]).count() == 1
     assert payment_list(viewer=users["member"]).count() == 0
     assert organization_credit(OrganizationFactory()) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_files_imported_at_the_same_moment(member_org):
+    """Each thread its own connection; the import lock makes the second skip what the first imported."""
+    invoice_issued(member_org, 70000)
+    shared = [Entry(70000, "ｶ)ﾀﾏｾｲﾐﾂ", inquiry_number=1), Entry(1000, "ﾌﾒｲ", inquiry_number=2)]
+    files = [zengin_file([*shared, Entry(2000, "ﾌﾒｲ", inquiry_number=3)]), zengin_file(shared)]
+    start, errors = threading.Barrier(2), []
+
+    def worker(content):
+        try:
+            start.wait()
+            bank_statement_import(actor=None, filename="x.txt", content=content)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(content,)) for content in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Payment.objects.count() == 3
+    # Whichever came second found the two shared deposits imported.
+    assert sorted(BankStatement.objects.values_list("duplicate_count", flat=True)) == [0, 2]
+    assert Allocation.objects.count() == 1

@@ -5,10 +5,24 @@ by default, as the standard says; `western=True` writes the two-digit Western ye
 """
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 RECORD = 200
+
+# Full-width katakana to the half-width forms banks write: every half-width character and its voiced
+# forms, read back through NFKC. The bank has no small kana, so ャ is written ﾔ.
+_HALF = [chr(c) for c in range(0xFF66, 0xFF9E)]
+_TO_HALF = {unicodedata.normalize("NFKC", ch): ch for ch in _HALF}
+_TO_HALF |= {unicodedata.normalize("NFKC", ch + "ﾞ"): ch + "ﾞ" for ch in _HALF}
+_TO_HALF |= {unicodedata.normalize("NFKC", ch + "ﾟ"): ch + "ﾟ" for ch in _HALF}
+_TO_HALF |= dict(zip("ァィゥェォッャュョヮ", "ｱｲｳｴｵﾂﾔﾕﾖﾜ", strict=True)) | {"ー": "ｰ", " ": " "}
+
+
+def bank_kana(text: str) -> str:
+    """タマセイミツ → ﾀﾏｾｲﾐﾂ, キャノン → ｷﾔﾉﾝ: a name as the bank's 振込依頼人名 shows it."""
+    return "".join(_TO_HALF.get(ch, ch) for ch in text)
 
 
 def yymmdd(day: datetime.date, *, western: bool = False) -> str:
