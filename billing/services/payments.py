@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing.fiscal import today
-from billing.models import Allocation, Invoice, InvoiceStatus, Payment, PaymentMethod
+from billing.models import (
+    Allocation,
+    BankStatementLine,
+    Invoice,
+    InvoiceStatus,
+    MatchState,
+    PayerAlias,
+    Payment,
+    PaymentMethod,
+)
 from billing.services.invoices import billing_settings_get, invoice_money_save
 from clusternet.core.exceptions import ApplicationError
 from members.models import Organization, User
@@ -146,7 +155,24 @@ def _allocate_locked(
     payment.organization_id = organization_id
     payment._history_user = actor  # type: ignore[attr-defined]
     payment.save(update_fields=["amount_allocated", "organization", "updated_at"])
+    deposit_resolve(actor=actor, payment=payment)
     return created
+
+
+def deposit_resolve(*, actor: User | None, payment: Payment) -> None:
+    """A payment from a bank deposit that waited for staff now has its organisation: the deposit leaves the
+    queue as matched by staff, and its payer name is remembered as the organisation's alias, so that the
+    next statement matches it by itself. Whether staff used the queue or the payment's own page."""
+    line = BankStatementLine.objects.select_for_update().filter(payment=payment, state=MatchState.QUEUED).first()
+    if line is None or payment.organization_id is None:
+        return
+    line.state = MatchState.MATCHED
+    line._history_user = actor  # type: ignore[attr-defined]
+    line.save(update_fields=["state"])
+    if line.payer_key:
+        PayerAlias.objects.update_or_create(
+            payer_key=line.payer_key, defaults={"organization_id": payment.organization_id, "created_by": actor}
+        )
 
 
 def _lock(payment: Payment, invoice_ids: Sequence[int]) -> tuple[Payment, dict[int, Invoice]]:

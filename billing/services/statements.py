@@ -24,13 +24,12 @@ from billing.models import (
     BankStatementLine,
     Invoice,
     MatchState,
-    PayerAlias,
     Payment,
     PaymentMethod,
 )
 from billing.reconciliation import Decision, Matcher, matcher_load, payer_key
 from billing.services.invoices import billing_settings_get, invoice_status_for
-from billing.services.payments import payment_allocate
+from billing.services.payments import deposit_resolve, payment_allocate
 from billing.statements import Deposit, ParsedStatement, StatementError, parse_statement
 from clusternet.core.exceptions import ApplicationError
 from members.models import Organization, User
@@ -256,14 +255,11 @@ def deposit_match(
         payment._history_user = actor  # type: ignore[attr-defined]
         payment.save(update_fields=["organization", "updated_at"])
     if allocations:
+        # Allocating a queued deposit's payment resolves the deposit (see payments.deposit_resolve).
         payment_allocate(actor=actor, payment=payment, allocations=allocations, bank_fee_for=bank_fee_for)
-    line.state = MatchState.MATCHED
-    line._history_user = actor  # type: ignore[attr-defined]
-    line.save(update_fields=["state"])
-    if line.payer_key:
-        PayerAlias.objects.update_or_create(
-            payer_key=line.payer_key, defaults={"organization": organization, "created_by": actor}
-        )
+    else:
+        deposit_resolve(actor=actor, payment=payment)
+    line.refresh_from_db(fields=["state"])
     return line
 
 

@@ -361,3 +361,13 @@ def test_two_overlapping_files_imported_at_the_same_moment(member_org):
     # Whichever came second found the two shared deposits imported.
     assert sorted(BankStatement.objects.values_list("duplicate_count", flat=True)) == [0, 2]
     assert Allocation.objects.count() == 1
+
+
+def test_allocating_a_queued_deposit_from_its_payment_resolves_it_and_remembers_the_payer(member_org, staff):
+    invoice = invoice_issued(member_org, 70000)
+    statement = bank_statement_import(actor=staff, filename="a.txt", content=zengin_file([Entry(70000, "ﾀﾏ ｹｲﾘ")]))
+    line = statement.lines.get()
+    payment_allocate(actor=staff, payment=line.payment, allocations=[(invoice, 70000)])
+    line.refresh_from_db()
+    assert line.state == MatchState.MATCHED
+    assert PayerAlias.objects.get(payer_key="タマケイリ").organization == member_org
