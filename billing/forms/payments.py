@@ -63,7 +63,7 @@ class AllocationForm(forms.Form):
         suggested = set(suggested)
         remaining = amount
         for invoice in self.invoices:
-            ticked = invoice.pk in suggested
+            ticked = invoice.pk in suggested and remaining != 0
             initial = None
             if ticked and remaining is not None:
                 initial = min(invoice.balance, remaining)

@@ -35,8 +35,6 @@ REASON_LABELS = {
     reconciliation.REASON_SUM: gettext_lazy("adds up with other open invoices"),
     reconciliation.REASON_AMOUNT_ONLY: gettext_lazy("amount only"),
 }
-# Suggestions that are ticked in the form: the deposit fits them, not just the payer.
-FITTING_REASONS = {reconciliation.REASON_EXACT, reconciliation.REASON_SUM, reconciliation.REASON_SHORT}
 
 
 @login_required
@@ -111,6 +109,28 @@ def _open_invoices(invoices: dict[int, Invoice], aliases: dict[str, Organization
     return grouped
 
 
+def _preselection(suggestions: list[dict[str, Any]], organization: Organization | None) -> tuple[list[int], int | None]:
+    """The invoices to tick in the form, and the one to take a bank fee, when the suggestions leave no doubt:
+    one exact fit, else one set that adds up, else one short fit. Several fits tick nothing: staff choose."""
+    mine = [s for s in suggestions if s["invoice"].organization == organization]
+
+    def having(reason: str) -> list[int]:
+        return [s["invoice"].pk for s in mine if reason in s["codes"]]
+
+    exact, sums, short = (
+        having(reconciliation.REASON_EXACT),
+        having(reconciliation.REASON_SUM),
+        having(reconciliation.REASON_SHORT),
+    )
+    if exact:
+        return (exact, None) if len(exact) == 1 else ([], None)
+    if sums:
+        return sums, None
+    if len(short) == 1:
+        return short, short[0]
+    return [], None
+
+
 def _row_context(
     line: BankStatementLine,
     invoices: dict[int, Invoice],
@@ -140,17 +160,14 @@ def _row_context(
     organization = organization or (candidates[0] if candidates else None)
     if organization is not None and organization not in candidates:
         candidates.append(organization)
-    fitting = [
-        s for s in suggestions if FITTING_REASONS & set(s["codes"]) and s["invoice"].organization == organization
-    ]
-    short = [s for s in fitting if reconciliation.REASON_SHORT in s["codes"]]
+    ticked, fee_for = _preselection(suggestions, organization)
     if organization is not None and open_invoices is not None and organization.pk in open_invoices:
         payable = open_invoices[organization.pk]
     else:
         payable = list(selectors.open_invoices_of(organization.pk)) if organization else []
     allocation_form = AllocationForm(
         data, invoices=payable, prefix=f"d{line.pk}", amount=line.amount,
-        suggested=[s["invoice"].pk for s in fitting], fee_for=short[0]["invoice"].pk if len(short) == 1 else None,
+        suggested=ticked, fee_for=fee_for,
     )  # fmt: skip
     return {
         "line": line,

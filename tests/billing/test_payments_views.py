@@ -182,3 +182,18 @@ def test_queue_page_queries_do_not_grow_with_suggestions(staff, member_org, djan
     bank_statement_import(actor=None, filename="a.txt", content=zengin_file(entries))
     with django_assert_max_num_queries(12):
         assert staff.get("/billing/reconciliation/").status_code == 200
+
+
+def test_queue_preselects_only_what_leaves_no_doubt(staff, member_org, other_org):
+    invoice_issued(member_org, 70000, tag="a")
+    invoice_issued(member_org, 70000, tag="b")
+    short = invoice_issued(other_org, 33000)
+    entries = [Entry(70000, "ｶ)ﾀﾏｾｲﾐﾂ"), Entry(32340, "ｻｶﾞﾐﾊﾗﾃﾞﾝｷ(ｶ")]
+    bank_statement_import(actor=None, filename="a.txt", content=zengin_file(entries))
+    rows = {row["line"].amount: row for row in staff.get("/billing/reconciliation/").context["rows"]}
+    ambiguous = rows[70000]["allocation_form"]
+    assert not any(ambiguous[f"pay_{invoice.pk}"].initial for invoice in ambiguous.invoices)
+    short_form = rows[32340]["allocation_form"]
+    assert short_form[f"pay_{short.pk}"].initial is True
+    assert short_form[f"amount_{short.pk}"].initial == 32340
+    assert short_form["bank_fee_for"].initial == short.pk
