@@ -115,8 +115,8 @@ def payer_key(name: str) -> str:
 # -- invoice numbers in what the payer wrote --------------------------------------------------------------
 
 # "2026-00012" as billing.services.invoices.format_number writes it, or without the hyphen; a remitter code
-# is a zero-filled number field, so "0202600012" counts too.
-INVOICE_NUMBER_PATTERN = re.compile(r"(?<!\d)0*(20\d{2})-?(\d{5})(?!\d)")
+# is a zero-filled number field, so "0202600012" counts too. A credit note's "C2026-00001" is not one.
+INVOICE_NUMBER_PATTERN = re.compile(r"(?<![\dCc])0*(20\d{2})-?(\d{5})(?!\d)")
 
 
 def invoice_numbers_in(*texts: str) -> set[str]:

@@ -65,7 +65,7 @@ def test_invoice_numbers_with_or_without_hyphen_and_in_a_zero_filled_code():
     assert invoice_numbers_in("0202600012", "ｾｲｷﾕｳ 2026-00013", "202600014 ﾀﾏ") == {
         "2026-00012", "2026-00013", "2026-00014",
     }  # fmt: skip
-    assert invoice_numbers_in("20261234567", "0422-12-3456") == set()
+    assert invoice_numbers_in("20261234567", "0422-12-3456", "C2026-00001") == set()
 
 
 # -- the matcher, on plain data ------------------------------------------------------------------------------
