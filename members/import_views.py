@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.permissions import require
 from members.imports import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -63,11 +63,6 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not can_manage_register(request.user):
-        raise PermissionDenied
-
-
 def _cache_key(token: str) -> str:
     return f"{CACHE_PREFIX}{token}"
 
@@ -89,7 +84,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_import(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_register(request.user))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -119,7 +114,7 @@ def _change_list(row: ImportRow, parsed: ParsedFile) -> list[tuple[str, str, str
 
 @login_required
 def organization_import_preview(request: HttpRequest, token: str) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_register(request.user))
     parsed = _load(request, token)
     if parsed is None:
         return _expired(request)
@@ -145,7 +140,7 @@ def organization_import_preview(request: HttpRequest, token: str) -> HttpRespons
 @login_required
 @require_POST
 def organization_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_register(request.user))
     parsed = _load(request, token)
     if parsed is None:
         return _expired(request)
@@ -184,7 +179,7 @@ def organization_import_confirm(request: HttpRequest, token: str) -> HttpRespons
 @login_required
 @require_POST
 def organization_import_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_register(request.user))
     if _load(request, token) is not None:
         cache.delete(_cache_key(token))
     messages.info(request, _("The import was cancelled; nothing was written."))
@@ -193,7 +188,7 @@ def organization_import_cancel(request: HttpRequest, token: str) -> HttpResponse
 
 @login_required
 def organization_import_template(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_register(request.user))
     response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="member-list-template.csv"'
     return response

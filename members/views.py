@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 from members import exports, selectors, services
 from members.fees import membership_fee_quote, organization_fee_tier
@@ -44,11 +45,6 @@ from members.timeline import organization_timeline
 PAGE_SIZE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -67,7 +63,7 @@ def _filtered_organizations(request: AuthenticatedHttpRequest) -> tuple[Organiza
 
 @login_required
 def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(is_internal(request.user))
+    require(is_internal(request.user))
     filterset, queryset = _filtered_organizations(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     tiers = list(FeeTier.objects.filter(is_active=True))
@@ -82,14 +78,14 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def organization_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     _filterset, queryset = _filtered_organizations(request)
     return exports.organization_export_response(queryset, fmt=fmt)
 
 
 @login_required
 def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,8 +130,7 @@ def organization_detail(request: AuthenticatedHttpRequest, organization_id: int)
 @login_required
 def organization_edit(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = selectors.organization_get(viewer=request.user, organization_id=organization_id)
-    if not can_edit_organization(request.user, organization):
-        raise PermissionDenied
+    require(can_edit_organization(request.user, organization))
     staff = can_manage_register(request.user)
     form = OrganizationForm(request.POST or None, instance=organization, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +202,7 @@ def contact_export(request: AuthenticatedHttpRequest, organization_id: int, cont
 @login_required
 @require_POST
 def contact_erase(request: AuthenticatedHttpRequest, organization_id: int, contact_id: int) -> HttpResponse:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     organization = _private_organization(request, organization_id)
     contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
     services.contact_erase(actor=request.user, contact=contact)
@@ -218,7 +213,7 @@ def contact_erase(request: AuthenticatedHttpRequest, organization_id: int, conta
 @login_required
 @require_POST
 def membership_apply(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     organization = _private_organization(request, organization_id)
     try:
         services.membership_apply(actor=request.user, organization=organization)
@@ -230,7 +225,7 @@ def membership_apply(request: AuthenticatedHttpRequest, organization_id: int) ->
 
 
 def _membership_for_staff(request: AuthenticatedHttpRequest, membership_id: int) -> Membership:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     return selectors.membership_get(viewer=request.user, membership_id=membership_id)
 
 
@@ -281,7 +276,7 @@ def membership_fee_override(request: AuthenticatedHttpRequest, membership_id: in
 
 @login_required
 def application_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_register(request.user))
+    require(can_manage_register(request.user))
     return render(request, "members/application_queue.html", {"applications": selectors.application_queue()})
 
 
@@ -335,7 +330,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def fee_tier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(is_internal(request.user))
+    require(is_internal(request.user))
     context = {
         "tiers": selectors.fee_tier_list(),
         "settings": selectors.association_settings_get(),
@@ -346,7 +341,7 @@ def fee_tier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def fee_tier_edit(request: AuthenticatedHttpRequest, tier_id: int | None = None) -> HttpResponse:
-    _require(can_edit_fee_tiers(request.user))
+    require(can_edit_fee_tiers(request.user))
     tier = get_object_or_404(FeeTier, pk=tier_id) if tier_id else None
     form = FeeTierForm(request.POST or None, instance=tier)
     if request.method == "POST" and form.is_valid():
@@ -363,7 +358,7 @@ def fee_tier_edit(request: AuthenticatedHttpRequest, tier_id: int | None = None)
 
 @login_required
 def association_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_edit_fee_tiers(request.user))
+    require(can_edit_fee_tiers(request.user))
     current = selectors.association_settings_get()
     form = AssociationSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -8,21 +8,17 @@ import io
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing import selectors
 from billing.permissions import can_manage_billing, can_see_own_invoices
 from billing.services import documents
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF.")}
-
-
-def _deny_unless(allowed: bool) -> None:
-    if not allowed:
-        raise exceptions.PermissionDenied
 
 
 class InvoicePdfApi(APIView):
@@ -30,7 +26,7 @@ class InvoicePdfApi(APIView):
 
     @extend_schema(responses=PDF_RESPONSE)
     def get(self, request: AuthenticatedRequest, invoice_id: int) -> FileResponse:
-        _deny_unless(can_manage_billing(request.user) or can_see_own_invoices(request.user))
+        require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
         invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
         file, filename = documents.invoice_pdf_open(invoice=invoice)
         return FileResponse(file, content_type="application/pdf", filename=filename)
@@ -41,7 +37,7 @@ class InvoiceReceiptApi(APIView):
 
     @extend_schema(responses=PDF_RESPONSE)
     def get(self, request: AuthenticatedRequest, invoice_id: int) -> FileResponse:
-        _deny_unless(can_manage_billing(request.user) or can_see_own_invoices(request.user))
+        require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
         invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
         if not documents.receipt_available(invoice):
             raise Http404
@@ -61,7 +57,7 @@ class InvoiceResendApi(APIView):
 
     @extend_schema(request=None, responses=InvoiceMailingOutputSerializer)
     def post(self, request: AuthenticatedRequest, invoice_id: int) -> Response:
-        _deny_unless(can_manage_billing(request.user))
+        require(can_manage_billing(request.user))
         invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
         mailing = documents.invoice_resend(actor=request.user, invoice=invoice)
         return Response(self.InvoiceMailingOutputSerializer(mailing).data)
@@ -72,7 +68,7 @@ class InvoiceRunZipApi(APIView):
 
     @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The ZIP.")})
     def get(self, request: AuthenticatedRequest, run_id: int) -> FileResponse:
-        _deny_unless(can_manage_billing(request.user))
+        require(can_manage_billing(request.user))
         run = selectors.invoice_run_get(viewer=request.user, pk=run_id)
         archive = documents.invoice_run_zip(run=run)
         filename = f"invoices-{run.fiscal_year}-run{run.pk}.zip"

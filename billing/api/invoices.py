@@ -10,6 +10,7 @@ from billing.models import InvoiceKind, InvoiceStatus, TaxCategory
 from billing.permissions import can_manage_billing
 from billing.services.invoices import LineSpec, credit_note_issue
 from clusternet.core.api import Pagination, paginated_response
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 
 
@@ -106,8 +107,7 @@ class CreditNoteCreateApi(APIView):
     @extend_schema(request=CreditNoteInputSerializer, responses={201: InvoiceDetailOutputSerializer})
     def post(self, request: AuthenticatedRequest, invoice_id: int) -> Response:
         invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
-        if not can_manage_billing(request.user):
-            raise exceptions.PermissionDenied
+        require(can_manage_billing(request.user))
         data = self.CreditNoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lines = None

@@ -15,13 +15,9 @@ from billing.permissions import can_manage_billing
 from billing.services.payments import payment_accept_short, payment_allocate, payment_receive
 from clusternet.core.api import Pagination, paginated_response
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 from members.models import Organization
-
-
-def deny_unless_staff(request: AuthenticatedRequest) -> None:
-    if not can_manage_billing(request.user):
-        raise exceptions.PermissionDenied
 
 
 class AllocationInputSerializer(serializers.Serializer):
@@ -104,7 +100,7 @@ class PaymentListApi(APIView):
         responses=PaymentOutputSerializer(many=True),
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         organization = request.query_params.get("organization", "")
         if organization and not organization.isdigit():
             raise exceptions.ValidationError({"organization": [_("Give the organisation's id.")]})
@@ -119,7 +115,7 @@ class PaymentListApi(APIView):
 
     @extend_schema(request=PaymentCreateInputSerializer, responses={201: PaymentDetailOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         data = self.PaymentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -135,7 +131,7 @@ class PaymentListApi(APIView):
 class PaymentDetailApi(APIView):
     @extend_schema(responses=PaymentDetailOutputSerializer)
     def get(self, request: AuthenticatedRequest, payment_id: int) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         return Response(PaymentDetailOutputSerializer(selectors.payment_get(viewer=request.user, pk=payment_id)).data)
 
 
@@ -152,7 +148,7 @@ class PaymentAllocationsApi(APIView):
 
     @extend_schema(request=PaymentAllocateInputSerializer, responses={201: PaymentDetailOutputSerializer})
     def post(self, request: AuthenticatedRequest, payment_id: int) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         payment = selectors.payment_get(viewer=request.user, pk=payment_id)
         data = self.PaymentAllocateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,7 +1,7 @@
 """The billing report and the billing settings through the API."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,13 +9,9 @@ from billing.models import TaxRounding
 from billing.permissions import can_edit_billing_settings, can_manage_billing
 from billing.reports import billing_report, report_fiscal_year
 from billing.services.invoices import billing_settings_get, billing_settings_update
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 from members.models import OrganizationKind
-
-
-def _deny_unless(allowed: bool) -> None:
-    if not allowed:
-        raise exceptions.PermissionDenied
 
 
 class BillingReportFiguresOutputSerializer(serializers.Serializer):
@@ -65,7 +61,7 @@ class BillingReportApi(APIView):
     def get(self, request: AuthenticatedRequest, fiscal_year: str) -> Response:
         """Invoiced, paid, outstanding and collection rate of a fiscal year, by fee tier and organisation kind,
         with the aging of unpaid invoices. An unknown fiscal year answers 400 with a message."""
-        _deny_unless(can_manage_billing(request.user))
+        require(can_manage_billing(request.user))
         report = billing_report(fiscal_year=report_fiscal_year(fiscal_year))
         return Response(BillingReportOutputSerializer(report).data)
 
@@ -101,13 +97,13 @@ class BillingSettingsApi(APIView):
 
     @extend_schema(responses=BillingSettingsOutputSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(can_manage_billing(request.user))
+        require(can_manage_billing(request.user))
         return Response(BillingSettingsOutputSerializer(billing_settings_get()).data)
 
     @extend_schema(request=BillingSettingsInputSerializer, responses=BillingSettingsOutputSerializer)
     def patch(self, request: AuthenticatedRequest) -> Response:
         """Changes the fields given; administrators only. Invalid input changes nothing."""
-        _deny_unless(can_edit_billing_settings(request.user))
+        require(can_edit_billing_settings(request.user))
         data = self.BillingSettingsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         settings = billing_settings_update(actor=request.user, data=data.validated_data)

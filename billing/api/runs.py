@@ -1,7 +1,7 @@
 """The yearly invoicing through the API: preview, start (202, runs in Celery), poll."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,12 +10,8 @@ from billing.fiscal import today
 from billing.models import InvoiceRunStatus
 from billing.permissions import can_manage_billing
 from billing.services.runs import fee_charges, invoice_run_start, validate_fiscal_year
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
-
-
-def _deny_unless_staff(request: AuthenticatedRequest) -> None:
-    if not can_manage_billing(request.user):
-        raise exceptions.PermissionDenied
 
 
 class InvoiceRunOutputSerializer(serializers.Serializer):
@@ -43,13 +39,13 @@ class InvoiceRunListApi(APIView):
 
     @extend_schema(responses=InvoiceRunOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         runs = selectors.invoice_run_list(viewer=request.user)[:50]
         return Response(InvoiceRunOutputSerializer(runs, many=True).data)
 
     @extend_schema(request=InvoiceRunInputSerializer, responses={202: InvoiceRunOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         data = self.InvoiceRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = invoice_run_start(
@@ -64,7 +60,7 @@ class InvoiceRunListApi(APIView):
 class InvoiceRunDetailApi(APIView):
     @extend_schema(responses=InvoiceRunOutputSerializer)
     def get(self, request: AuthenticatedRequest, run_id: int) -> Response:
-        _deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         return Response(InvoiceRunOutputSerializer(selectors.invoice_run_get(viewer=request.user, pk=run_id)).data)
 
 
@@ -101,7 +97,7 @@ class InvoiceRunPreviewApi(APIView):
         parameters=[OpenApiParameter("fiscal_year", int, required=True)], responses=RunPreviewOutputSerializer
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         raw = request.query_params.get("fiscal_year", "")
         year = validate_fiscal_year(int(raw) if raw.isdigit() else raw)
         charges, warnings = fee_charges(fiscal_year=year, as_of=today())

@@ -8,11 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing import selectors
-from billing.api.payments import AllocationInputSerializer, deny_unless_staff, invoice_allocations, optional_invoice
+from billing.api.payments import AllocationInputSerializer, invoice_allocations, optional_invoice
 from billing.forms.payments import MAX_STATEMENT_BYTES
 from billing.models import MatchState, StatementFormat
+from billing.permissions import can_manage_billing
 from billing.services.statements import bank_statement_import, deposit_ignore, deposit_match
 from clusternet.core.api import Pagination, paginated_response
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 from members.models import Organization
 
@@ -63,7 +65,7 @@ class BankStatementListApi(APIView):
 
     @extend_schema(responses=BankStatementOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         statements = selectors.bank_statement_list(viewer=request.user)[:100]
         return Response(BankStatementOutputSerializer(statements, many=True).data)
 
@@ -74,7 +76,7 @@ class BankStatementListApi(APIView):
         "same file again; 400 with the reason for a bad file (nothing is imported).",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         data = self.BankStatementUploadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -93,7 +95,7 @@ class BankStatementListApi(APIView):
 class BankStatementDetailApi(APIView):
     @extend_schema(responses=BankStatementOutputSerializer)
     def get(self, request: AuthenticatedRequest, statement_id: int) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         statement = selectors.bank_statement_get(viewer=request.user, pk=statement_id)
         return Response(BankStatementOutputSerializer(statement).data)
 
@@ -106,7 +108,7 @@ class DepositListApi(APIView):
         responses=DepositOutputSerializer(many=True),
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         state = request.query_params.get("state", "")
         if state and state not in MatchState.values:
             raise exceptions.ValidationError(
@@ -129,7 +131,7 @@ class DepositMatchApi(APIView):
 
     @extend_schema(request=DepositMatchInputSerializer, responses=DepositOutputSerializer)
     def post(self, request: AuthenticatedRequest, line_id: int) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         line = selectors.deposit_get(viewer=request.user, pk=line_id)
         data = self.DepositMatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +149,7 @@ class DepositIgnoreApi(APIView):
 
     @extend_schema(request=DepositIgnoreInputSerializer, responses=DepositOutputSerializer)
     def post(self, request: AuthenticatedRequest, line_id: int) -> Response:
-        deny_unless_staff(request)
+        require(can_manage_billing(request.user))
         line = selectors.deposit_get(viewer=request.user, pk=line_id)
         data = self.DepositIgnoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -7,7 +7,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -17,18 +16,14 @@ from billing import selectors
 from billing.permissions import can_manage_billing, can_see_own_invoices
 from billing.services import documents
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @login_required
 @require_GET
 def invoice_pdf(request: AuthenticatedHttpRequest, invoice_id: int) -> FileResponse:
-    _require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
+    require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
     invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
     file, filename = documents.invoice_pdf_open(invoice=invoice)
     return FileResponse(file, content_type="application/pdf", filename=filename)
@@ -37,7 +32,7 @@ def invoice_pdf(request: AuthenticatedHttpRequest, invoice_id: int) -> FileRespo
 @login_required
 @require_GET
 def invoice_receipt(request: AuthenticatedHttpRequest, invoice_id: int) -> FileResponse:
-    _require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
+    require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
     invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
     if not documents.receipt_available(invoice):
         raise Http404
@@ -48,7 +43,7 @@ def invoice_receipt(request: AuthenticatedHttpRequest, invoice_id: int) -> FileR
 @login_required
 @require_POST
 def invoice_resend(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
     try:
         mailing = documents.invoice_resend(actor=request.user, invoice=invoice)
@@ -62,7 +57,7 @@ def invoice_resend(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
 @login_required
 @require_GET
 def invoice_run_zip(request: AuthenticatedHttpRequest, run_id: int) -> FileResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     run = selectors.invoice_run_get(viewer=request.user, pk=run_id)
     # Streams the temporary file in blocks; FileResponse closes it at the end, which deletes it.
     archive = documents.invoice_run_zip(run=run)

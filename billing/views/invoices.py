@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -25,20 +25,16 @@ from billing.permissions import can_manage_billing, can_see_own_invoices
 from billing.services import invoices as services
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.permissions import require
 from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
+    require(can_manage_billing(request.user) or can_see_own_invoices(request.user))
     form = InvoiceFilterForm(request.GET or None)
     invoices = selectors.invoice_list(viewer=request.user)
     if form.is_valid():
@@ -79,7 +75,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
 
 @login_required
 def invoice_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     form = InvoiceDraftForm(request.POST or None, initial={"organization": request.GET.get("organization")})
     lines = InvoiceLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
@@ -103,7 +99,7 @@ def _act(
     request: AuthenticatedHttpRequest, invoice_id: int, action: Callable[[Invoice], Invoice], success: str
 ) -> HttpResponse:
     """Runs one service on the invoice and comes back to it (or to its replacement) with the outcome."""
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     invoice = selectors.invoice_get(viewer=request.user, pk=invoice_id)
     try:
         result = action(invoice)

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse, QueryDict
@@ -22,17 +21,13 @@ from billing.services import payments as services
 from billing.services.invoices import billing_settings_get
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.permissions import require
 from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 from members.models import Organization
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 15
-
-
-def require_staff(request: AuthenticatedHttpRequest) -> None:
-    if not can_manage_billing(request.user):
-        raise PermissionDenied
 
 
 def organizations_matching(query: str) -> QuerySet[Organization]:
@@ -58,7 +53,7 @@ def allocation_form_for(
 
 @login_required
 def payment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     form = PaymentFilterForm(request.GET or None)
     unallocated, organization_id, query = False, None, ""
     if form.is_valid():
@@ -86,7 +81,7 @@ def payment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     With htmx, GET ?q= answers the organisations matching a search and GET ?organization= the allocation
     fields for that organisation's open invoices.
     """
-    require_staff(request)
+    require(can_manage_billing(request.user))
     if request.method == "GET" and request.htmx:
         if "q" in request.GET:
             context: dict[str, Any] = {
@@ -141,7 +136,7 @@ def short_payment_candidates(payment: Payment, invoices: list[Invoice]) -> list[
 
 @login_required
 def payment_detail(request: AuthenticatedHttpRequest, payment_id: int) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     payment = selectors.payment_get(viewer=request.user, pk=payment_id)
     organization = payment.organization or organization_from(request.GET.get("organization"))
     allocation_form = allocation_form_for(organization)
@@ -160,7 +155,7 @@ def payment_detail(request: AuthenticatedHttpRequest, payment_id: int) -> HttpRe
 @login_required
 @require_POST
 def payment_allocate(request: AuthenticatedHttpRequest, payment_id: int) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     payment = selectors.payment_get(viewer=request.user, pk=payment_id)
     organization = payment.organization or organization_from(request.POST.get("organization"))
     form = allocation_form_for(organization, request.POST)
@@ -180,7 +175,7 @@ def payment_allocate(request: AuthenticatedHttpRequest, payment_id: int) -> Http
 @login_required
 @require_POST
 def payment_accept_short(request: AuthenticatedHttpRequest, payment_id: int) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     payment = selectors.payment_get(viewer=request.user, pk=payment_id)
     invoice = Invoice.objects.filter(pk=request.POST.get("invoice") or 0, organization=payment.organization).first()
     try:

@@ -3,7 +3,7 @@ Excel export, the billing settings, and the audit log of invoices, payments and 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,19 +19,15 @@ from billing.reports import billing_report_xlsx, report_fiscal_year, report_fisc
 from billing.services.invoices import billing_settings_get, billing_settings_update
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def payment_reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     page = Paginator(reminder_list_selector(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": "", "can_edit_settings": can_edit_billing_settings(request.user)}
     return render(request, "billing/reports_reminder_list.html", context)
@@ -46,7 +42,7 @@ def _bad_year(request: AuthenticatedHttpRequest, error: ApplicationError) -> Htt
 @login_required
 def billing_report(request: AuthenticatedHttpRequest, fiscal_year: str | None = None) -> HttpResponse:
     """The report of the year in the path, or of the picker's `?fiscal_year=`, or of the current fiscal year."""
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     asked = fiscal_year if fiscal_year is not None else request.GET.get("fiscal_year")
     try:
         year = report_fiscal_year(asked if asked is not None else fiscal_year_of(today()))
@@ -58,7 +54,7 @@ def billing_report(request: AuthenticatedHttpRequest, fiscal_year: str | None = 
 
 @login_required
 def billing_report_export(request: AuthenticatedHttpRequest, fiscal_year: str) -> HttpResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     try:
         year = report_fiscal_year(fiscal_year)
     except ApplicationError as error:
@@ -71,7 +67,7 @@ def billing_report_export(request: AuthenticatedHttpRequest, fiscal_year: str) -
 
 @login_required
 def billing_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_edit_billing_settings(request.user))
+    require(can_edit_billing_settings(request.user))
     current = billing_settings_get()
     form = BillingSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +84,7 @@ def billing_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def billing_audit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(can_manage_billing(request.user))
+    require(can_manage_billing(request.user))
     form = AuditFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     log = billing_audit_log(viewer=request.user, kind=kind or None)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,17 +13,13 @@ from billing.forms.invoices import RunForm
 from billing.permissions import can_manage_billing
 from billing.services.runs import fee_charges, invoice_run_start, validate_fiscal_year
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
-
-
-def _require_staff(request: AuthenticatedHttpRequest) -> None:
-    if not can_manage_billing(request.user):
-        raise PermissionDenied
 
 
 @login_required
 def invoice_run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_billing(request.user))
     context = {
         "runs": selectors.invoice_run_list(viewer=request.user)[:20],
         "form": RunForm(initial={"fiscal_year": fiscal_year_of(today())}),
@@ -35,7 +30,7 @@ def invoice_run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def invoice_run_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who the run would bill today, how much and why; writes nothing."""
-    _require_staff(request)
+    require(can_manage_billing(request.user))
     form = RunForm(request.GET)
     try:
         year = validate_fiscal_year(form.cleaned_data["fiscal_year"] if form.is_valid() else None)
@@ -58,7 +53,7 @@ def invoice_run_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_run_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require(can_manage_billing(request.user))
     form = RunForm(request.POST)
     try:
         run = invoice_run_start(
@@ -74,7 +69,7 @@ def invoice_run_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def invoice_run_detail(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     """The run's progress; htmx polls the progress part of this page until the run ends."""
-    _require_staff(request)
+    require(can_manage_billing(request.user))
     run = selectors.invoice_run_get(viewer=request.user, pk=run_id)
     template = "billing/_run_progress.html" if request.htmx else "billing/run_detail.html"
     return render(request, template, {"run": run})

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from billing import reconciliation, selectors
 from billing.forms.payments import AllocationForm, DepositIgnoreForm, StatementUploadForm
 from billing.models import BankStatementLine, Invoice, MatchState, PayerAlias
+from billing.permissions import can_manage_billing
 from billing.services import statements as services
-from billing.views.payments import allocation_form_for, organization_from, organizations_matching, require_staff
+from billing.views.payments import allocation_form_for, organization_from, organizations_matching
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 from members.models import Organization
 
@@ -39,7 +41,7 @@ REASON_LABELS = {
 
 @login_required
 def bank_statement_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -74,7 +76,7 @@ def bank_statement_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def bank_statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     statement = selectors.bank_statement_get(viewer=request.user, pk=statement_id)
     state = request.GET.get("state", "")
     lines = statement.lines.select_related("payment__organization").order_by("line_number")
@@ -189,7 +191,7 @@ def _row(request: AuthenticatedHttpRequest, line: BankStatementLine, **options: 
 
 @login_required
 def reconciliation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     queued = selectors.deposit_list(viewer=request.user, state=MatchState.QUEUED)
     page = Paginator(queued, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     lines = list(page)
@@ -203,7 +205,7 @@ def reconciliation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 def deposit_match(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
     """GET: the deposit's row for another organisation (?organization=) or with a search (?q=), for htmx.
     POST: staff confirm the match; the row becomes a done row (htmx) or the queue shows the outcome."""
-    require_staff(request)
+    require(can_manage_billing(request.user))
     line = selectors.deposit_get(viewer=request.user, pk=line_id)
     if line.state != MatchState.QUEUED:
         return render(request, "billing/_payments_deposit_done.html", {"line": line})
@@ -236,7 +238,7 @@ def deposit_match(request: AuthenticatedHttpRequest, line_id: int) -> HttpRespon
 @login_required
 @require_POST
 def deposit_ignore(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
-    require_staff(request)
+    require(can_manage_billing(request.user))
     line = selectors.deposit_get(viewer=request.user, pk=line_id)
     form = DepositIgnoreForm(request.POST, prefix=f"i{line.pk}")
     try:

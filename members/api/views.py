@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clusternet.core.api import Pagination, paginated_response
+from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedRequest
 from members import selectors, services
 from members.api.serializers import (
@@ -25,11 +26,6 @@ from members.filters import OrganizationFilter
 from members.models import FeeTier, MembershipStatus, OrganizationKind, ProrationPolicy, Role
 from members.permissions import can_edit_fee_tiers, can_edit_organization, can_manage_register, is_internal
 from members.prefectures import Prefecture
-
-
-def _deny_unless(allowed: bool) -> None:
-    if not allowed:
-        raise exceptions.PermissionDenied
 
 
 class TokenObtainApi(APIView):
@@ -124,7 +120,7 @@ class OrganizationListApi(APIView):
 
     @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(can_manage_register(request.user))
+        require(can_manage_register(request.user))
         data = OrganizationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = services.organization_create(actor=request.user, data=data.validated_data)
@@ -235,7 +231,7 @@ class ContactEraseApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: AuthenticatedRequest, organization_id: int, contact_id: int) -> Response:
-        _deny_unless(can_manage_register(request.user))
+        require(can_manage_register(request.user))
         organization = selectors.organization_get_private(viewer=request.user, organization_id=organization_id)
         contact = selectors.contact_get(viewer=request.user, organization=organization, contact_id=contact_id)
         services.contact_erase(actor=request.user, contact=contact)
@@ -275,7 +271,7 @@ class MembershipListApi(APIView):
     @extend_schema(request=MembershipCreateInputSerializer, responses={201: MembershipOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
         """Opens an application for an organisation (the secretariat's intake)."""
-        _deny_unless(can_manage_register(request.user))
+        require(can_manage_register(request.user))
         data = self.MembershipCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = selectors.organization_get(
@@ -325,7 +321,7 @@ class MembershipTransitionApi(APIView):
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(MEMBERSHIP_ACTIONS))],
     )
     def post(self, request: AuthenticatedRequest, membership_id: int, action: str) -> Response:
-        _deny_unless(can_manage_register(request.user))
+        require(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
         data = self.MembershipTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -342,7 +338,7 @@ class MembershipFeeOverrideApi(APIView):
 
     @extend_schema(request=FeeOverrideInputSerializer, responses=MembershipOutputSerializer)
     def post(self, request: AuthenticatedRequest, membership_id: int) -> Response:
-        _deny_unless(can_manage_register(request.user))
+        require(can_manage_register(request.user))
         membership = selectors.membership_get(viewer=request.user, membership_id=membership_id)
         data = self.FeeOverrideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -365,12 +361,12 @@ class FeeTierInputSerializer(serializers.Serializer):
 class FeeTierListApi(APIView):
     @extend_schema(responses=FeeTierOutputSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(is_internal(request.user))
+        require(is_internal(request.user))
         return Response(FeeTierOutputSerializer(selectors.fee_tier_list(), many=True).data)
 
     @extend_schema(request=FeeTierInputSerializer, responses={201: FeeTierOutputSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(can_edit_fee_tiers(request.user))
+        require(can_edit_fee_tiers(request.user))
         data = FeeTierInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tier = services.fee_tier_save(actor=request.user, data=data.validated_data)
@@ -380,12 +376,12 @@ class FeeTierListApi(APIView):
 class FeeTierDetailApi(APIView):
     @extend_schema(responses=FeeTierOutputSerializer)
     def get(self, request: AuthenticatedRequest, tier_id: int) -> Response:
-        _deny_unless(is_internal(request.user))
+        require(is_internal(request.user))
         return Response(FeeTierOutputSerializer(get_object_or_404(FeeTier, pk=tier_id)).data)
 
     @extend_schema(request=FeeTierInputSerializer(partial=True), responses=FeeTierOutputSerializer)
     def patch(self, request: AuthenticatedRequest, tier_id: int) -> Response:
-        _deny_unless(can_edit_fee_tiers(request.user))
+        require(can_edit_fee_tiers(request.user))
         tier = get_object_or_404(FeeTier, pk=tier_id)
         data = FeeTierInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -400,12 +396,12 @@ class AssociationSettingsApi(APIView):
 
     @extend_schema(responses=AssociationSettingsSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(is_internal(request.user))
+        require(is_internal(request.user))
         return Response(self.AssociationSettingsSerializer(selectors.association_settings_get()).data)
 
     @extend_schema(request=AssociationSettingsSerializer, responses=AssociationSettingsSerializer)
     def patch(self, request: AuthenticatedRequest) -> Response:
-        _deny_unless(can_edit_fee_tiers(request.user))
+        require(can_edit_fee_tiers(request.user))
         data = self.AssociationSettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         settings = services.association_settings_update(actor=request.user, data=data.validated_data)
