@@ -10,18 +10,14 @@ transaction that is rolled back at the end (so nothing is left behind):
 - re-import: parse, check and apply the same file again (every row unchanged, nothing written);
 - the staff pages over HTTP in-process: upload (parse + cache) and the first preview page.
 
-Runnable alone: `.venv/bin/python benchmarks/bench_import.py [scale]` uses DATABASE_URL, or creates and
-migrates a scratch database `clusternet_bench_import` on 127.0.0.1:5432.
+Runnable through benchmarks/run.py (`--only import`).
 """
 
 import csv
 import io
-import os
 import random
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 PLACES = [
@@ -145,32 +141,3 @@ def run(scale: int = 10_000) -> list[tuple[str, float, str]]:
         client.post(response["Location"] + "cancel/")
         transaction.set_rollback(True)
     return figures
-
-
-def _setup_standalone() -> None:
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusternet.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        import psycopg
-        from psycopg import sql
-
-        name = "clusternet_bench_import"
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-
-
-if __name__ == "__main__":
-    _setup_standalone()
-    for name, value, unit in run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000):
-        print(f"{name:<60} {value:8.2f} {unit}")

@@ -161,14 +161,3 @@ def run(scale: int) -> list[tuple[str, float, str]]:
         (f"{TARGET:,} invoices rendered, stored and mailed, 2 processes (extrapolated from the 2-process wall)",
          two_process_seconds * TARGET / count, "s"),
     ]  # fmt: skip
-
-
-if __name__ == "__main__":
-    # Alone: python benchmarks/bench_pdf.py — the same as `benchmarks/run.py --only pdf`.
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from benchmarks.run import main
-
-    sys.exit(main(["--only", "pdf", *sys.argv[1:]]))

@@ -15,15 +15,11 @@ Figures: parsing alone; the import (parse, dedupe, payments, lines, matching, al
 transaction) with its queries; the counts; the same file again (recognised by its SHA-256, nothing
 written); a next day's file that repeats every deposit and adds 1% new ones (dedupe by 照会番号).
 
-Runnable through benchmarks/run.py (`--only reconciliation`), or alone:
-`.venv/bin/python benchmarks/bench_reconciliation.py [scale]` on a scratch database of its own.
+Runnable through benchmarks/run.py (`--only reconciliation`).
 """
 
 import datetime
-import os
-import sys
 import time
-from pathlib import Path
 
 BATCH = 500
 # Katakana syllables to spell `scale` distinct names: three of them give 41**3 = 68,921.
@@ -176,34 +172,3 @@ def run(scale: int = 10_000) -> list[tuple[str, float, str]]:
         (f"{label}: same file again, queries", again_queries, "queries"),
         (f"{label}: next day's file, {extra:,} new + {scale:,} known", overlap_seconds, "s"),
     ]
-
-
-def _setup_standalone() -> None:
-    """A fresh scratch database of its own, so that other benchmarks running meanwhile are not disturbed."""
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusternet.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        import psycopg
-        from psycopg import sql
-
-        name = sql.Identifier("clusternet_bench_reconciliation")
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/clusternet_bench_reconciliation"
-    import logging
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    logging.getLogger("axes").setLevel(logging.WARNING)
-
-
-if __name__ == "__main__":
-    _setup_standalone()
-    for figure, value, unit in run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000):
-        print(f"{figure:<75} {value:12,.2f} {unit}")

@@ -8,16 +8,12 @@ Figures:
 Mails go to Django's in-memory backend (the test settings), so the times are the job's own work (queries,
 templates, row locks) without a mail server's latency.
 
-Runnable through benchmarks/run.py (`--only reminders`), or alone:
-`.venv/bin/python benchmarks/bench_reminders.py [scale]` on a scratch database `clusternet_bench_reminders`.
+Runnable through benchmarks/run.py (`--only reminders`).
 """
 
 import datetime
-import os
-import sys
 import threading
 import time
-from pathlib import Path
 
 CHUNK = 1_000
 
@@ -128,34 +124,3 @@ def run(scale: int = 10_000) -> list[tuple[str, float, str]]:
         ("two runs at once: mails in total", len(recipients), f"of {scale:,}"),
         ("two runs at once: organisations mailed twice", len(recipients) - len(set(recipients)), "organisations"),
     ]
-
-
-def _setup_standalone() -> None:
-    """A fresh scratch database of its own, so that other benchmarks running meanwhile are not disturbed."""
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusternet.settings.test")
-    if "DATABASE_URL" not in os.environ:
-        import psycopg
-        from psycopg import sql
-
-        name = sql.Identifier("clusternet_bench_reminders")
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/clusternet_bench_reminders"
-    import logging
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    logging.getLogger("axes").setLevel(logging.WARNING)
-
-
-if __name__ == "__main__":
-    _setup_standalone()
-    for figure, value, unit in run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000):
-        print(f"{figure:<60} {value:12,.2f} {unit}")

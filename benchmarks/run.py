@@ -1,8 +1,9 @@
 """The one benchmark command: prints the figures that docs/benchmarks.md records.
 
-    .venv/bin/python benchmarks/run.py [--scale 10000] [--only NAME] [--markdown]
+    .venv/bin/python benchmarks/run.py [--scale 10000] [--only NAME] [--markdown] [--database NAME]
 
-It drops and recreates the PostgreSQL database `clusternet_bench` on 127.0.0.1:5432 (user postgres),
+It drops and recreates the PostgreSQL database `clusternet_bench` (or --database NAME, so that two runs at
+once each have their own) on 127.0.0.1:5432 (user postgres),
 migrates it with the test settings, then runs every `benchmarks/bench_*.py` module in name order.
 Each module defines
 
@@ -28,30 +29,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
-DATABASE_NAME = "clusternet_bench"
+DEFAULT_DATABASE = "clusternet_bench"
 SERVER_URL = "postgres://postgres@127.0.0.1:5432"
 
 Figure = tuple[str, float, str]
 
 
-def recreate_database() -> None:
+def recreate_database(database: str) -> None:
     """A fresh database each run, so figures never depend on what a previous run left behind."""
     import psycopg
     from psycopg import sql
 
     # DROP/CREATE DATABASE cannot run inside a transaction, hence autocommit.
     with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as connection:
-        name = sql.Identifier(DATABASE_NAME)
+        name = sql.Identifier(database)
         # FORCE: a previous run killed half-way may still hold a connection.
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
-def setup_django() -> None:
+def setup_django(database: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "clusternet.settings.test"
     # Must be set before django.setup(): the test settings read DATABASE_URL once, at import.
-    os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DATABASE_NAME}"
+    os.environ["DATABASE_URL"] = f"{SERVER_URL}/{database}"
     import django
 
     django.setup()
@@ -109,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=10_000, help="organisations (or rows) to load (default 10000)")
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this module")
     parser.add_argument("--markdown", action="store_true", help="also print a markdown table")
+    parser.add_argument("--database", default=DEFAULT_DATABASE, help=f"scratch database (default {DEFAULT_DATABASE})")
     args = parser.parse_args(argv)
 
     names = discover(args.only)
-    recreate_database()
-    setup_django()
+    recreate_database(args.database)
+    setup_django(args.database)
     load_before = os.getloadavg()[0]
 
     figures: list[Figure] = []
