@@ -97,6 +97,23 @@ def test_allocating_more_than_the_payment_is_refused_with_a_message(staff, membe
     assert not Allocation.objects.exists()
 
 
+def test_payment_without_organisation_is_searched_and_allocated_from_its_page(staff, member_org):
+    invoice = invoice_issued(member_org, 70000)
+    payment = Payment.objects.create(received_on="2026-05-20", amount=70000, payer_name="ﾀﾏｾｲﾐﾂ")
+    page = staff.get(f"/billing/payments/{payment.pk}/").content.decode()
+    assert 'id="organization-search"' in page
+    choices = staff.get("/billing/payments/new/", {"q": "ﾀﾏｾｲ"}, **HTMX).content.decode()
+    assert "株式会社多摩精密" in choices
+    staff.post(
+        f"/billing/payments/{payment.pk}/allocate/",
+        {"organization": member_org.pk, f"alloc-pay_{invoice.pk}": "on", f"alloc-amount_{invoice.pk}": "70000"},
+    )
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert payment.organization == member_org and payment.amount_allocated == 70000
+    assert invoice.status == InvoiceStatus.PAID
+
+
 def test_upload_a_statement_and_the_same_file_again(staff, member_org):
     invoice_issued(member_org, 70000)
     content = zengin_file([Entry(70000, "ｶ)ﾀﾏｾｲﾐﾂ"), Entry(3000, "ﾌﾒｲ")])
