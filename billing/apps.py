@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class BillingConfig(AppConfig):
     name = "billing"
-    verbose_name = _("Billing")
+    verbose_name = _("Invoices and payments")
 
     def ready(self) -> None:
         from billing.timeline import billing_timeline_entries

@@ -21,7 +21,8 @@ from billing.forms.invoices import (
     InvoiceLineFormSet,
 )
 from billing.models import Invoice
-from billing.permissions import can_manage_billing, can_see_own_invoices
+from billing.permissions import can_edit_billing_settings, can_manage_billing, can_see_own_invoices
+from billing.reminders import invoice_reminders
 from billing.services import invoices as services
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
@@ -50,7 +51,13 @@ def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(invoices.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "staff": can_manage_billing(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "staff": can_manage_billing(request.user),
+        "can_edit_settings": can_edit_billing_settings(request.user),
+    }
     return render(request, "billing/invoice_list.html", context)
 
 
@@ -66,7 +73,7 @@ def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpRe
         "replacements": invoice.replacements.all(),
         "allocations": invoice.allocations.select_related("payment", "allocated_by") if staff else [],
         "mailings": invoice.mailings.select_related("sent_by") if staff else [],
-        "reminders": invoice.reminders.all() if staff else [],
+        "reminders": invoice_reminders(invoice) if staff else [],
         "credit_form": CreditNoteForm(prefix="credit"),
         "correction_form": CorrectionForm(prefix="correct", initial={"tax_category": "out_of_scope"}),
     }
