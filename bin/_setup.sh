@@ -1,6 +1,7 @@
 # Shared by bin/serve and bin/test: a virtualenv with the locked dependencies, and compiled translations.
-if ! command -v msgfmt >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq gettext >/dev/null
+# gettext compiles the translations; IPAex Gothic is the font embedded in invoice PDFs.
+if ! command -v msgfmt >/dev/null || ! fc-list 2>/dev/null | grep -qi ipaex; then
+  apt-get update -qq && apt-get install -y -qq gettext fonts-ipaexfont fontconfig >/dev/null
 fi
 [ -x .venv/bin/python ] || python3.11 -m venv .venv || python3 -m venv .venv
 [ -x .venv/bin/uv ] || .venv/bin/pip install -q uv
