@@ -6,4 +6,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("members.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("events.api.urls")),
 ]

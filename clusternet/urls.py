@@ -9,5 +9,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("billing/", include("billing.urls")),
+    path("", include("events.urls")),
     path("", include("members.urls")),
 ]

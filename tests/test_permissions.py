@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from billing.models import InvoiceRun
 from billing.services.statements import bank_statement_import
+from tests.events.factories import EventFactory
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,17 @@ EXPECTED = {
     "billing-report-export": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     "billing-settings": ("get", _row(302, 200, 403, 403, 403, 403, 403)),
     "billing-audit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # events (the `event` is a published seminar open to non-members, with one session)
+    "event-list": ("get", _row(302, 200, 200, 200, 200, 200, 200)),
+    "event-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "event-detail": ("get", _row(302, 200, 200, 200, 200, 200, 200)),
+    "event-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # Publishing a published event is refused with a message on the event page.
+    "event-publish": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "session-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "session-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    # Removing the only session is refused with a message on the event page.
+    "session-delete": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
     # API
     "api-schema": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "api-docs": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
@@ -141,6 +153,9 @@ EXPECTED = {
     # billing API: reminders, reports and settings
     "api-billing-report": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     "api-billing-settings": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    # events API
+    "api-event-list": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
+    "api-event-detail": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
 }
 
 
@@ -168,6 +183,7 @@ def objects():
     run = InvoiceRun.objects.create(fiscal_year=2026, as_of=datetime.date(2026, 11, 20), with_pdfs=False)
     statement = bank_statement_import(actor=None, filename="a.csv", content="2026/05/20,1000,ﾌﾒｲ\n".encode())
     deposit = statement.lines.get()
+    event = EventFactory()
     return {
         "organization_id": other.pk,
         "contact_id": contact.pk,
@@ -182,6 +198,8 @@ def objects():
         "line_id": deposit.pk,
         "payment_id": deposit.payment_id,
         "fiscal_year": 2026,
+        "event_id": event.pk,
+        "session_id": event.sessions.get().pk,
     }
 
 

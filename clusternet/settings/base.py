@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "clusternet.core",
     "members",
     "billing",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "billing.models.PaymentMethod",
         "StatementFormatEnum": "billing.models.StatementFormat",
         "TaxRoundingEnum": "billing.models.TaxRounding",
+        "EventKindEnum": "events.models.EventKind",
+        "EventStatusEnum": "events.models.EventStatus",
     },
 }
 
