@@ -481,7 +481,7 @@ class CheckIn(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="check_ins")
     session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="check_ins")
-    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    method = models.CharField(_("check-in method"), max_length=8, choices=Method.choices)
     checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

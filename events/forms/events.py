@@ -50,9 +50,7 @@ class EventForm(forms.ModelForm[Event]):
             self.fields["motivating_visits"].initial = list(self.instance.motivating_visits.all())
             recent |= Q(motivated_events=self.instance)
         visits = cast(forms.ModelMultipleChoiceField, self.fields["motivating_visits"])
-        visits.queryset = (
-            Visit.objects.filter(recent).select_related("organization").order_by("-visited_on").distinct()
-        )
+        visits.queryset = Visit.objects.filter(recent).select_related("organization").order_by("-visited_on").distinct()
 
     def event_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -71,7 +69,7 @@ class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False)
     when = forms.ChoiceField(
-        label=_("When"),
+        label=_("Period"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
         required=False,
     )
