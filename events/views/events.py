@@ -20,6 +20,7 @@ from events.permissions import can_manage_events, can_run_event
 from events.selectors.events import event_get
 from events.selectors.events import event_list as event_list_query
 from events.services import events as services
+from events.views.registrations import registration_context
 
 PAGE_SIZE = 50
 
@@ -59,6 +60,7 @@ def event_detail(request: AuthenticatedHttpRequest, event_id: int) -> HttpRespon
         "organisers": event.organisers.all(),
         "can_run": can_run_event(request.user, event),
         "staff": can_manage_events(request.user),
+        **registration_context(request.user, event),
     }
     return render(request, "events/event_detail.html", context)
 
