@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from billing.models import InvoiceRun
 from billing.services.statements import bank_statement_import
+from events.models import OutcomeCategory, VisitPlan, VisitSource
 from tests.events.factories import EventFactory
+from tests.events.factories import FollowUpFactory
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,27 @@ EXPECTED = {
     # billing API: reminders, reports and settings
     "api-billing-report": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
     "api-billing-settings": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    # visits, plans and follow-ups: staff and coordinators only. The `visit` was recorded by nobody, so only
+    # staff edit it; the `follow_up` is owned by another coordinator. Empty posts get a message and a redirect.
+    "visit-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "visit-create": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "coordinator-work": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "visit-detail": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "visit-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "follow-up-create": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "follow-up-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "follow-up-status": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "visit-plan-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "visit-plan-create": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "visit-plan-decide": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "outcome-category-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "outcome-category-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "outcome-category-move": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    # visits API
+    "api-visit-list": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    "api-visit-detail": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    "api-follow-up-list": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    "api-follow-up-detail": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
     # events API
     "api-event-list": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
     "api-event-detail": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
@@ -184,6 +207,8 @@ def objects():
     statement = bank_statement_import(actor=None, filename="a.csv", content="2026/05/20,1000,ﾌﾒｲ\n".encode())
     deposit = statement.lines.get()
     event = EventFactory()
+    follow_up = FollowUpFactory(owner__role="coordinator")
+    plan = VisitPlan.objects.create(organization=other, reason="新聞記事", source=VisitSource.NEWSPAPER)
     return {
         "organization_id": other.pk,
         "contact_id": contact.pk,
@@ -199,6 +224,10 @@ def objects():
         "payment_id": deposit.payment_id,
         "fiscal_year": 2026,
         "event_id": event.pk,
+        "visit_id": follow_up.visit_id,
+        "follow_up_id": follow_up.pk,
+        "plan_id": plan.pk,
+        "outcome_category_id": OutcomeCategory.objects.first().pk,
         "session_id": event.sessions.get().pk,
     }
 
