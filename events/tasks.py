@@ -20,6 +20,15 @@ def seat_freed_notify_task(registration_id: int, base_url: str = "") -> bool:
 
 
 # reminders
+from celery import shared_task  # noqa: E402
+
+from events.services.reminders import event_reminders_run  # noqa: E402
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def event_reminders_run_task() -> dict[str, int]:
+    """Daily, from CELERY_BEAT_SCHEDULE; running it twice sends nothing twice (see the service)."""
+    return event_reminders_run()
 from events.services.reminders import event_reminders_run  # noqa: E402
 
 

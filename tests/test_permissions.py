@@ -13,6 +13,7 @@ from billing.models import InvoiceRun
 from billing.services.statements import bank_statement_import
 from events.models import OutcomeCategory, VisitPlan, VisitSource
 from tests.events.factories import EventFactory
+from tests.events.factories import RegistrationFactory
 from tests.events.factories import FollowUpFactory
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
@@ -111,6 +112,15 @@ EXPECTED = {
     "session-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # Removing the only session is refused with a message on the event page.
     "session-delete": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    # reminders, surveys and calendars: the reminder list and settings are staff's; the survey page is the
+    # registration's (a seat at the `event`, which has not started: a message, not a form); survey results for
+    # those who run the event; calendar files for anyone who may see the event (it is published and public).
+    "reminder-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "event-settings": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "survey": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    "survey-results": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "event-ics": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    "event-feed": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     # API
     "api-schema": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "api-docs": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
@@ -224,6 +234,7 @@ def objects():
         "payment_id": deposit.payment_id,
         "fiscal_year": 2026,
         "event_id": event.pk,
+        "registration_token": RegistrationFactory(event=event).token,
         "visit_id": follow_up.visit_id,
         "follow_up_id": follow_up.pk,
         "plan_id": plan.pk,

@@ -151,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.payment_reminders_send_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    "event-reminders-daily": {
+        "task": "events.tasks.event_reminders_run_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
