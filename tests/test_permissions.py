@@ -112,6 +112,9 @@ EXPECTED = {
     "session-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # Removing the only session is refused with a message on the event page.
     "session-delete": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    # events: the activity report (staff and coordinators)
+    "activity-report": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "activity-report-export": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
     # reminders, surveys and calendars: the reminder list and settings are staff's; the survey page is the
     # registration's (a seat at the `event`, which has not started: a message, not a form); survey results for
     # those who run the event; calendar files for anyone who may see the event (it is published and public).
