@@ -326,7 +326,7 @@ def checkin_qr(request: AuthenticatedHttpRequest, registration_token: str) -> Ht
     if not can_run_event(request.user, event):
         # The code is a link anyone can scan: only those running the event learn whose it is.
         raise Http404
-    form = CheckInForm(request.POST or None, event=event)
+    form = CheckInForm(request.POST if request.method == "POST" else None, event=event)
     session = services.session_for_check_in(event)
     if request.method == "POST" and form.is_valid():
         try:
