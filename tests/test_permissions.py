@@ -13,6 +13,7 @@ from billing.models import InvoiceRun
 from billing.services.statements import bank_statement_import
 from events.models import OutcomeCategory, VisitPlan, VisitSource
 from tests.events.factories import EventFactory
+from tests.events.study_groups_helpers import study_group_and_exhibition_objects
 from tests.events.factories import RegistrationFactory
 from tests.events.factories import FollowUpFactory
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
@@ -124,6 +125,21 @@ EXPECTED = {
     "survey-results": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     "event-ics": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "event-feed": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    # study groups (staff manage, coordinators read; the group has no fee, so invoicing it is refused with a
+    # message) and exhibitions (staff and the event's organisers; nobody organises these)
+    "study-group-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "study-group-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "study-group-detail": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "study-group-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "study-group-member-add": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "study-group-member-leave": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "study-group-meeting-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "study-group-invoice": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "study-group-attendance": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "exhibition-exhibitors": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "exhibition-exhibitor-remove": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "exhibition-leads": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "exhibition-lead-contact": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # API
     "api-schema": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
     "api-docs": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
@@ -243,6 +259,7 @@ def objects():
         "plan_id": plan.pk,
         "outcome_category_id": OutcomeCategory.objects.first().pk,
         "session_id": event.sessions.get().pk,
+        **study_group_and_exhibition_objects(),
     }
 
 

@@ -1,6 +1,7 @@
 """Exhibitions: the member firms sharing the joint booth, and the leads collected there becoming contacts."""
 
 import pytest
+from django.utils import translation
 
 from clusternet.core.exceptions import ApplicationError
 from events.models import EventKind, ExhibitionLead, Exhibitor
@@ -10,6 +11,13 @@ from tests.events.factories import EventFactory
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules are asserted on the English messages; the pages' tests check the Japanese ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

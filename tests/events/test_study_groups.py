@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing.models import Invoice, InvoiceKind, TaxCategory
 from clusternet.core.exceptions import ApplicationError
@@ -26,6 +26,13 @@ from tests.events.factories import EventFactory, RegistrationFactory, StudyGroup
 from tests.factories import ContactFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules are asserted on the English messages; the pages' tests check the Japanese ones."""
+    with translation.override("en"):
+        yield
 
 
 def meeting_of(group, days_ago=10, **extra):
