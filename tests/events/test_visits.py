@@ -78,12 +78,12 @@ def test_a_visit_dated_in_the_future_is_refused(users, member_org):
         lambda: _log(users, member_org, data={"visited_on": days(1), "organization": member_org, "purpose": "x"}),
         "visited_on",
     )
-    assert message == "A visit cannot be dated in the future."
+    assert message == "未来の日付の訪問は記録できません。"
 
 
 def test_a_visit_without_organisation_is_refused(users):
     message = _refused(lambda: _log(users, None, data={"visited_on": today(), "purpose": "x"}), "organization")
-    assert message == "Choose the organisation visited, or enter a new one."
+    assert message == "訪問先の組織を選ぶか、新しい組織を入力してください。"
 
 
 def test_a_follow_up_without_an_owner_is_refused_and_the_visit_and_prospect_are_not_saved(users):
@@ -95,7 +95,7 @@ def test_a_follow_up_without_an_owner_is_refused_and_the_visit_and_prospect_are_
         ),
         "owner",
     )  # fmt: skip
-    assert message == "Give each follow-up action an owner."
+    assert message == "フォローアップごとに担当者を選んでください。"
 
 
 def test_a_follow_up_without_a_due_date_is_refused(users, member_org):
@@ -109,7 +109,7 @@ def test_a_follow_up_without_a_due_date_is_refused(users, member_org):
         ),
         "due_on",
     )  # fmt: skip
-    assert message == "Give each follow-up action a due date."
+    assert message == "フォローアップごとに期限を入力してください。"
 
 
 def test_the_refused_follow_up_row_is_named(users, member_org):
@@ -126,7 +126,7 @@ def test_a_follow_up_owner_must_be_staff_or_a_coordinator(users, member_org):
         lambda: _log(users, member_org, follow_ups=[{"description": "a", "owner": users["member"], "due_on": days(3)}]),
         "owner",
     )
-    assert message == "The owner of a follow-up action must be an active staff member or coordinator."
+    assert message == "フォローアップの担当者は、有効な事務局員またはコーディネータでなければなりません。"
 
 
 def test_only_internal_and_bank_users_can_be_named_as_who_went(users, member_org):
@@ -140,13 +140,13 @@ def test_a_prospect_needs_name_kana_and_kind(users):
                      new_organization={"name": "名前だけ", "name_kana": "", "kind": OrganizationKind.FIRM}),
         "new_organization",
     )  # fmt: skip
-    assert message == "A new organisation needs its name, its name in kana and its kind."
+    assert message == "新しい組織には名称・フリガナ・種別が必要です。"
 
 
-def test_refusals_are_in_japanese_for_japanese_users(users, member_org):
-    with translation.override("ja"), pytest.raises(ApplicationError) as caught:
+def test_refusals_are_in_english_for_english_users(users, member_org):
+    with translation.override("en"), pytest.raises(ApplicationError) as caught:
         _log(users, member_org, data={"visited_on": days(2), "organization": member_org, "purpose": "x"})
-    assert caught.value.message == "未来の日付の訪問は記録できません。"
+    assert caught.value.message == "A visit cannot be dated in the future."
 
 
 def test_a_retired_category_cannot_be_chosen_but_stays_on_the_visits_that_have_it(users, member_org):
@@ -174,7 +174,7 @@ def test_a_visit_from_an_approved_plan_marks_the_plan_visited(users, member_org)
 def test_a_plan_not_yet_approved_cannot_be_visited(users, member_org):
     plan = VisitPlan.objects.create(organization=member_org, reason="r", source=VisitSource.BANK)
     message = _refused(lambda: _log(users, member_org, plan=plan), "plan")
-    assert message == "Only an approved plan can be visited."
+    assert message == "訪問を記録できるのは承認済みの訪問計画だけです。"
     plan.refresh_from_db()
     assert plan.status == VisitPlanStatus.PLANNED
 
