@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 def _plan(users, organization, **data):
     return visit_plan_create(
         actor=users["coordinator"],
-        data={"organization": organization, "reason": "日刊工業新聞で新工場の記事", "source": VisitSource.NEWSPAPER, **data},
+        data={
+            "organization": organization,
+            "reason": "日刊工業新聞で新工場の記事",
+            "source": VisitSource.NEWSPAPER,
+            **data,
+        },
     )
 
 

@@ -53,7 +53,9 @@ def test_a_visit_is_logged_with_who_went_notes_outcomes_and_follow_ups(users, me
 def test_a_prospect_is_created_on_the_spot_without_membership(users):
     visit = _log(
         users, None, data={"visited_on": today(), "purpose": "初回訪問"},
-        new_organization={"name": "有限会社あきる野製作所", "name_kana": "あきるのせいさくしょ", "kind": OrganizationKind.FIRM},
+        new_organization={
+            "name": "有限会社あきる野製作所", "name_kana": "あきるのせいさくしょ", "kind": OrganizationKind.FIRM,
+        },
     )  # fmt: skip
 
     prospect = visit.organization

@@ -16,7 +16,12 @@ def _names():
 
 def test_staff_add_a_category_last_and_rename_it_in_both_languages(client_for):
     client = client_for("secretariat")
-    assert client.post(reverse("outcome-category-list"), {"name": "販路開拓", "name_en": "", "is_active": "on"}).status_code == 302
+    assert (
+        client.post(
+            reverse("outcome-category-list"), {"name": "販路開拓", "name_en": "", "is_active": "on"}
+        ).status_code
+        == 302
+    )
     assert _names()[-1] == "販路開拓"
     category = OutcomeCategory.objects.get(name="販路開拓")
     url = reverse("outcome-category-edit", args=[category.pk])

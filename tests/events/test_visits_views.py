@@ -98,7 +98,10 @@ def test_bad_visits_are_refused_on_the_form_and_nothing_is_saved(overrides, mess
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"follow_ups-1-owner": "", "follow_ups-1-due_on": days(3).isoformat()}, "フォローアップごとに担当者を選んでください。"),
+        (
+            {"follow_ups-1-owner": "", "follow_ups-1-due_on": days(3).isoformat()},
+            "フォローアップごとに担当者を選んでください。",
+        ),
         ({"follow_ups-1-due_on": ""}, "フォローアップごとに期限を入力してください。"),
     ],
 )
