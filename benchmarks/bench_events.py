@@ -14,6 +14,7 @@ Figures:
   by a signed-in secretariat user through the full middleware stack, and the queries of one request;
 - the organisation page with its timeline (visits, follow-ups, events attended; billing's entries too, though
   this data has no invoices): the same, plus its queries for the organisation with one visit;
+- the activity report over five years (all the visits and events), page and Excel download: the same;
 - `event_reminders_run()`: the first run (claims and mails the 10,000), and a second run that mails nothing.
   Mail goes to Django's in-memory backend (the test settings): the job's own work, without a mail server.
 
@@ -277,6 +278,9 @@ def run(scale: int = FULL_SCALE) -> list[Figure]:
     client.force_login(staff, backend="members.backends.UsernameOrEmailBackend")
     event_list = reverse("event-list")
     timeline = reverse("organization-detail", kwargs={"organization_id": busiest})
+    report, export = reverse("activity-report"), reverse("activity-report-export")
+    today = timezone.localdate()
+    five_years_ago = today.replace(year=today.year - 5)
 
     figures: list[Figure] = [
         ("data: events (one session each)", Event.objects.count(), "events"),
@@ -297,6 +301,9 @@ def run(scale: int = FULL_SCALE) -> list[Figure]:
             _queries(client, reverse("organization-detail", kwargs={"organization_id": quiet})),
             "queries",
         ),
+        # The activity report over the five years of visits and the two and a half of events: every row counted.
+        *_page("activity report page, five years", client, f"{report}?start={five_years_ago}&end={today}"),
+        *_page("activity report Excel, five years", client, f"{export}?start={five_years_ago}&end={today}"),
     ]
 
     mail.outbox = []
