@@ -113,6 +113,20 @@ EXPECTED = {
     "session-edit": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
     # Removing the only session is refused with a message on the event page.
     "session-delete": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    # registrations (the `registration` is a confirmed free seat at the `event` of no organisation: member and
+    # bank users do not see it; cancelling and checking in succeed and redirect; the public pages need no login;
+    # the QR check-in page tells only those who run the event whose code it is)
+    "registration-create": ("get", _row(302, 200, 200, 403, 200, 200, 403)),
+    "public-registration": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    "registration-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "registration-cancel": ("post", _row(302, 302, 302, 403, 404, 404, 403)),
+    "reception-list": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "reception-check-in": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "my-registrations": ("get", _row(302, 403, 403, 403, 200, 200, 403)),
+    "registration-page": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    "registration-confirm": ("get", _row(200, 200, 200, 200, 200, 200, 200)),
+    "registration-self-cancel": ("post", _row(302, 302, 302, 302, 302, 302, 302)),
+    "checkin-qr": ("get", _row(302, 200, 200, 404, 404, 404, 404)),
     # events: the activity report (staff and coordinators)
     "activity-report": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
     "activity-report-export": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
@@ -208,6 +222,10 @@ EXPECTED = {
     # events API
     "api-event-list": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
     "api-event-detail": ("get", _row(401, 200, 200, 200, 200, 200, 200)),
+    # registrations API (the same `registration`)
+    "api-registration-list": ("get", _row(401, 200, 200, 403, 200, 200, 403)),
+    "api-registration-cancel": ("post", _row(401, 200, 200, 403, 404, 404, 403)),
+    "api-registration-check-in": ("post", _row(401, 201, 201, 403, 403, 403, 403)),
 }
 
 
@@ -254,6 +272,7 @@ def objects():
         "fiscal_year": 2026,
         "event_id": event.pk,
         "registration_token": RegistrationFactory(event=event).token,
+        "registration_id": RegistrationFactory(event=event).pk,
         "visit_id": follow_up.visit_id,
         "follow_up_id": follow_up.pk,
         "plan_id": plan.pk,
