@@ -196,6 +196,9 @@ SPECTACULAR_SETTINGS = {
         "TaxRoundingEnum": "billing.models.TaxRounding",
         "EventKindEnum": "events.models.EventKind",
         "EventStatusEnum": "events.models.EventStatus",
+        "FollowUpStatusEnum": "events.models.FollowUpStatus",
+        "RegistrationStatusEnum": "events.models.RegistrationStatus",
+        "CheckInMethodEnum": "events.models.CheckIn.Method",
     },
 }
 

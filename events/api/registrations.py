@@ -1,5 +1,7 @@
 """Registrations through the API: list and register, cancel, check in. Same services and scoping as the pages."""
 
+from typing import Any
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -53,7 +55,7 @@ def _base_url(request: Request) -> str:
 
 
 class RegistrationListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RegistrationCreateInputSerializer(serializers.Serializer):
         contact = serializers.IntegerField(required=False, help_text="A contact of the register.")
         name = serializers.CharField(required=False, max_length=100, default="")
         name_kana = serializers.CharField(required=False, max_length=100, default="")
@@ -63,7 +65,7 @@ class RegistrationListApi(APIView):
         )
         language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
 
-        def validate(self, data: dict) -> dict:  # type: ignore[type-arg]
+        def validate(self, data: dict[str, Any]) -> dict[str, Any]:
             if data.get("contact") is None and not (data["name"] or data["name_kana"] or data["email"]):
                 raise serializers.ValidationError(_("Choose a person or type one in."))
             return data
@@ -78,18 +80,18 @@ class RegistrationListApi(APIView):
             serializer_class=RegistrationOutputSerializer, queryset=registrations, request=request, view=self
         )
 
-    @extend_schema(request=InputSerializer, responses={201: RegistrationOutputSerializer})
+    @extend_schema(request=RegistrationCreateInputSerializer, responses={201: RegistrationOutputSerializer})
     def post(self, request: AuthenticatedRequest, event_id: int) -> Response:
         """Registers a person: member and bank users people of their organisation, staff anyone."""
         event = event_get(viewer=request.user, pk=event_id)
         require(can_manage_events(request.user) or can_register_for_organization(request.user))
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.RegistrationCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data.get("contact") is not None:
             contacts = Contact.objects.active()
             if not request.user.is_internal:
-                contacts = contacts.filter(organization_id=request.user.organization_id)
+                contacts = contacts.filter(organization__users=request.user)
             contact = contacts.select_related("organization").filter(pk=data["contact"]).first()
             if contact is None:
                 raise ApplicationError(_("Unknown contact."), extra={"field": "contact"})
@@ -126,18 +128,21 @@ class RegistrationCancelApi(APIView):
 
 
 class RegistrationCheckInApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class RegistrationCheckInInputSerializer(serializers.Serializer):
         session = serializers.IntegerField(
             required=False, help_text="Default: the session running today, else the next one."
         )
 
-    @extend_schema(request=InputSerializer, responses={201: CheckInOutputSerializer, 200: CheckInOutputSerializer})
+    @extend_schema(
+        request=RegistrationCheckInInputSerializer,
+        responses={201: CheckInOutputSerializer, 200: CheckInOutputSerializer},
+    )
     def post(self, request: AuthenticatedRequest, event_id: int, registration_id: int) -> Response:
         """Staff and the event's organisers check a confirmed registration in; 200 when it already was."""
         event = event_get(viewer=request.user, pk=event_id)
         require(can_run_event(request.user, event))
         registration: Registration = selectors.registration_get(viewer=request.user, event=event, pk=registration_id)
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.RegistrationCheckInInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = None
         if (session_id := serializer.validated_data.get("session")) is not None:

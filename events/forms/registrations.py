@@ -36,7 +36,7 @@ class RegistrationForm(PersonFields):
             contact.queryset = Contact.objects.active().select_related("organization")
             contact.widget = forms.HiddenInput()
         else:
-            contact.queryset = Contact.objects.active().filter(organization_id=viewer.organization_id)
+            contact.queryset = Contact.objects.active().filter(organization__users=viewer)
             contact.empty_label = _("Someone else (type in below)")
             contact.help_text = _("Or type in a person who is not in your organisation's contacts yet.")
             del self.fields["organization_name"]

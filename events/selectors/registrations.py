@@ -7,6 +7,14 @@ from django.utils import timezone
 from events.models import CheckIn, Event, EventSession, Registration, RegistrationStatus
 from events.permissions import can_register_for_organization, can_run_event
 from events.selectors.events import Viewer
+from members.models import User
+
+
+def _own_organization_id(viewer: Viewer) -> int | None:
+    """The organisation whose registrations a member or bank user sees; None for everyone else."""
+    if isinstance(viewer, User) and can_register_for_organization(viewer):
+        return viewer.organization_id
+    return None
 
 
 def registration_list(*, viewer: Viewer, event: Event) -> QuerySet[Registration]:
@@ -15,8 +23,8 @@ def registration_list(*, viewer: Viewer, event: Event) -> QuerySet[Registration]
     queryset = Registration.objects.filter(event=event).select_related("organization", "invoice")
     if can_run_event(viewer, event):
         return queryset
-    if can_register_for_organization(viewer):
-        return queryset.filter(organization_id=viewer.organization_id)  # type: ignore[union-attr]
+    if (organization_id := _own_organization_id(viewer)) is not None:
+        return queryset.filter(organization_id=organization_id)
     return queryset.none()
 
 
@@ -47,20 +55,11 @@ def _ended_sessions(event: Event) -> QuerySet[EventSession]:
     return event.sessions.filter(ends_at__lte=timezone.now())
 
 
-def no_shows(*, event: Event, session: EventSession) -> QuerySet[Registration]:
-    """Confirmed registrations not checked in at a session that has ended (none while it has not)."""
-    if session.ends_at > timezone.now():
-        return Registration.objects.none()
-    return reception_list(event=event, session=session).filter(checked_in=False)
-
-
 def no_show_count(*, event: Event) -> int:
     """Confirmed registrations that missed at least one session that has ended."""
     attended = CheckIn.objects.filter(session=OuterRef("pk"), registration=OuterRef(OuterRef("pk")))
     missed = _ended_sessions(event).filter(~Exists(attended))
-    return (
-        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).filter(Exists(missed)).count()
-    )
+    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).filter(Exists(missed)).count()
 
 
 def check_in_counts(*, event: Event) -> dict[int, int]:
@@ -71,11 +70,12 @@ def check_in_counts(*, event: Event) -> dict[int, int]:
 
 def organization_registrations(*, viewer: Viewer) -> QuerySet[Registration]:
     """The live registrations of the viewer's organisation for events not yet over (member and bank users)."""
-    if not can_register_for_organization(viewer):
+    organization_id = _own_organization_id(viewer)
+    if organization_id is None:
         return Registration.objects.none()
     return (
         Registration.objects.filter(
-            organization_id=viewer.organization_id,  # type: ignore[union-attr]
+            organization_id=organization_id,
             status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING],
         )
         .filter(Q(event__ends_at__gte=timezone.now()) | Q(event__ends_at__isnull=True))

@@ -12,6 +12,7 @@ registration, unique), taken with SKIP LOCKED and stamped `sent_at`, so a task t
 import datetime
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -207,7 +208,9 @@ def registration_create(
             registration.save()
     except IntegrityError:
         # The event lock makes this unreachable in practice; the partial unique constraint is the backstop.
-        raise ApplicationError(_("This person is already registered for this event."), extra={"field": "email"}) from None
+        raise ApplicationError(
+            _("This person is already registered for this event."), extra={"field": "email"}
+        ) from None
     if registration.status == S.CONFIRMED:
         _invoice(actor=actor, registration=registration)
     _mail_on_commit(registration, base_url)
@@ -220,9 +223,7 @@ def registration_for_token(token: str | uuid.UUID) -> Registration:
         key = uuid.UUID(str(token))
     except ValueError:
         key = None
-    registration = (
-        Registration.objects.select_related("event", "invoice").filter(token=key).first() if key else None
-    )
+    registration = Registration.objects.select_related("event", "invoice").filter(token=key).first() if key else None
     if registration is None:
         raise ApplicationError(_("This link is not valid. Please check that you copied all of it."))
     return registration
@@ -275,7 +276,9 @@ def registration_cancel(*, actor: User | None, registration: Registration, base_
     they are told by mail.
     """
     event = _lock_event(registration.event)
-    registration = Registration.objects.select_for_update(of=("self",)).select_related("invoice").get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("invoice").get(pk=registration.pk)
+    )
     registration.event = event
     if registration.status == S.CANCELLED:
         raise ApplicationError(_("This registration is already cancelled."))
@@ -291,14 +294,16 @@ def registration_cancel(*, actor: User | None, registration: Registration, base_
     registration._history_user = actor  # type: ignore[attr-defined]
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     invoice = registration.invoice
-    if before_deadline and invoice is not None and invoice.status != InvoiceStatus.VOID:
-        if invoice.total - invoice.amount_credited > 0:
-            with translation.override(settings.LANGUAGE_CODE):
-                reason = _("Registration cancelled: %(event)s (%(name)s)") % {
-                    "event": event.title,
-                    "name": registration.name,
-                }
-            credit_note_issue(actor=actor, invoice=invoice, reason=reason)
+    credit_due = (
+        invoice is not None and invoice.status != InvoiceStatus.VOID and invoice.total > invoice.amount_credited
+    )
+    if before_deadline and invoice is not None and credit_due:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Registration cancelled: %(event)s (%(name)s)") % {
+                "event": event.title,
+                "name": registration.name,
+            }
+        credit_note_issue(actor=actor, invoice=invoice, reason=reason)
     if held_seat:
         _promote_waiting_list(actor=actor, event=event, now=now, base_url=base_url)
     return registration
@@ -337,8 +342,7 @@ def _promote_waiting_list(*, actor: User | None, event: Event, now: datetime.dat
     from events.tasks import seat_freed_notify_task
 
     for registration in promoted:
-        registration_id = registration.pk
-        transaction.on_commit(lambda pk=registration_id: seat_freed_notify_task.delay(pk, base_url))
+        transaction.on_commit(partial(seat_freed_notify_task.delay, registration.pk, base_url))
 
 
 # -- billing -----------------------------------------------------------------------------------------------
@@ -463,7 +467,7 @@ def _send(registration: Registration, template: str, base_url: str, recipient: s
     send_mail(subject, body, None, [recipient or registration.email])
 
 
-MAIL_FOR_STATUS = {
+MAIL_FOR_STATUS: dict[str, str] = {
     S.PENDING: "registration_confirm_email",
     S.CONFIRMED: "registration_confirmed",
     S.WAITLISTED: "registration_waitlisted",

@@ -66,9 +66,9 @@ def registration_create(request: AuthenticatedHttpRequest, event_id: int) -> Htt
     event = event_get(viewer=request.user, pk=event_id)
     staff = can_manage_events(request.user)
     require(staff or can_register_for_organization(request.user))
-    initial = {"language": request.user.language}
+    initial: dict[str, Any] = {"language": request.user.language}
     if not staff:
-        own = Contact.objects.active().filter(organization_id=request.user.organization_id, email__iexact=request.user.email)
+        own = Contact.objects.active().filter(organization__users=request.user, email__iexact=request.user.email)
         initial["contact"] = own.values_list("pk", flat=True).first() if request.user.email else None
     form = RegistrationForm(request.POST or None, viewer=request.user, initial=initial)
     search = ContactSearchForm(request.GET or None)
@@ -171,9 +171,7 @@ def registration_confirm(request: HttpRequest, registration_token: str) -> HttpR
     registration = _by_token(registration_token)
     if request.method == "POST":
         try:
-            registration = services.registration_confirm_email(
-                token=registration.token, base_url=_base_url(request)
-            )
+            registration = services.registration_confirm_email(token=registration.token, base_url=_base_url(request))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -277,7 +275,8 @@ def reception_list(request: AuthenticatedHttpRequest, event_id: int) -> HttpResp
     event = event_get(viewer=request.user, pk=event_id)
     require(can_run_event(request.user, event))
     session = _reception_session(request, event)
-    registrations = list(selectors.reception_list(event=event, session=session))
+    # Annotated with `checked_in`, which the type checker cannot see on the model.
+    registrations: list[Any] = list(selectors.reception_list(event=event, session=session))
     context = {
         "event": event,
         "session": session,
@@ -330,7 +329,7 @@ def checkin_qr(request: AuthenticatedHttpRequest, registration_token: str) -> Ht
     session = services.session_for_check_in(event)
     if request.method == "POST" and form.is_valid():
         try:
-            check_in, created = services.registration_check_in(
+            _check_in, created = services.registration_check_in(
                 actor=request.user,
                 registration=registration,
                 session=form.cleaned_data["session"],

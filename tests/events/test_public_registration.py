@@ -14,7 +14,12 @@ from tests.events.registrations_helpers import event_with, register
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"name": "山田 花子", "name_kana": "やまだ はなこ", "email": "hanako@example.jp", "organization_name": "立川工業"}
+FORM = {
+    "name": "山田 花子",
+    "name_kana": "やまだ はなこ",
+    "email": "hanako@example.jp",
+    "organization_name": "立川工業",
+}
 
 
 @pytest.fixture
@@ -35,7 +40,11 @@ def test_anyone_registers_and_confirms_by_the_link_in_the_mail(client, django_ca
     assert "We have sent a confirmation link to hanako@example.jp" in response.content.decode()
     registration = Registration.objects.get()
     assert (registration.status, registration.name_kana, registration.language) == ("pending", "ヤマダ ハナコ", "en")
-    assert (registration.organization, registration.organization_name, registration.is_member) == (None, "立川工業", False)
+    assert (registration.organization, registration.organization_name, registration.is_member) == (
+        None,
+        "立川工業",
+        False,
+    )
     message = mail.outbox[0]
     assert message.to == ["hanako@example.jp"]
     assert message.subject == "Please confirm your registration: Open seminar"

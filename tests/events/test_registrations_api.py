@@ -129,7 +129,9 @@ def test_refusal_is_in_the_language_asked_for(api_client_for, event):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
     response = client.post(_list_url(event), body, format="json")
     assert response.status_code == 400
-    assert response.json()["detail"] == "この方はすでに申し込んでいます。確認のリンクを saburo@example.jp に送りました。"
+    assert (
+        response.json()["detail"] == "この方はすでに申し込んでいます。確認のリンクを saburo@example.jp に送りました。"
+    )
 
 
 def test_registering_with_nobody_answers_400(api_client_for, event):
@@ -157,7 +159,14 @@ def _cancel_url(registration):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(None, 401), ("administrator", 200), ("secretariat", 200), ("coordinator", 403), ("bank", 404), ("evaluator", 403)],
+    [
+        (None, 401),
+        ("administrator", 200),
+        ("secretariat", 200),
+        ("coordinator", 403),
+        ("bank", 404),
+        ("evaluator", 403),
+    ],
 )
 def test_cancel_access_by_role(api_client_for, registrations, role, status):
     own, _other = registrations

@@ -47,7 +47,10 @@ def test_two_registrations_for_the_last_seat_give_one_seat_and_one_waiting_place
         thread.join()
     assert errors == []
     late = Registration.objects.exclude(email="already@example.jp")
-    assert sorted(late.values_list("status", flat=True)) == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+    assert sorted(late.values_list("status", flat=True)) == [
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+    ]
     assert Registration.objects.filter(status=RegistrationStatus.CONFIRMED).count() == 2
 
 
