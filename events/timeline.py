@@ -84,7 +84,7 @@ def event_timeline_entries(organization: Organization, viewer: User) -> Iterable
         by_event.setdefault(registration.event_id, []).append(registration)
     for group in by_event.values():
         event = group[0].event
-        present = sum(1 for r in group if r.attended)  # type: ignore[attr-defined]
+        present = len([r for r in group if r.attended])  # type: ignore[attr-defined]
         if present:
             title = _("Attended %(event)s") % {"event": event.title}
             detail = _("%(present)s of %(registered)s registered attended") % {

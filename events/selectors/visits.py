@@ -36,16 +36,13 @@ class VisitFilters:
     visitor_id: int | None = None
 
 
-def _people() -> Prefetch[User]:
-    return Prefetch("visitors", queryset=User.objects.order_by("last_name", "first_name", "username"))
-
-
 def visit_list(*, viewer: Viewer, filters: VisitFilters | None = None) -> QuerySet[Visit]:
     """Newest first, with organisation, recorder, who went and outcomes fetched in a fixed number of queries."""
     if not can_see_visits(viewer):
         return Visit.objects.none()
     visits = Visit.objects.select_related("organization", "recorded_by", "plan").prefetch_related(
-        _people(), Prefetch("outcomes", queryset=OutcomeCategory.objects.order_by("position", "pk"))
+        Prefetch("visitors", queryset=User.objects.order_by("last_name", "first_name", "username")),
+        Prefetch("outcomes", queryset=OutcomeCategory.objects.order_by("position", "pk")),
     )
     filters = filters or VisitFilters()
     if filters.date_from:

@@ -188,7 +188,7 @@ def visit_update(
     """Changes what was recorded. The organisation of a visit with follow-ups moves them along."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _apply(visit, data, VISIT_FIELDS)
-    if visit.plan_id and visit.organization_id != visit.plan.organization_id:
+    if visit.plan is not None and visit.organization_id != visit.plan.organization_id:
         raise ApplicationError(_("The visit must be to the organisation of its plan."), extra={"field": "organization"})
     _validate_visit(visit)
     if visitors is not None:

@@ -80,3 +80,10 @@ def test_the_organisation_page_runs_the_same_number_of_queries_for_3_and_30_visi
         _visit(users, member_org)
         _attend(member_org, "セミナー")
     assert queries() == few
+
+
+def test_the_organisation_page_offers_logging_a_visit_to_internal_users_only(client_for, member_org):
+    url = reverse("organization-detail", args=[member_org.pk])
+    link = f"{reverse('visit-create')}?organization={member_org.pk}"
+    assert link in client_for("coordinator").get(url).content.decode()
+    assert link not in client_for("member").get(url).content.decode()
