@@ -56,6 +56,12 @@ def test_member_user_registers_a_colleague_at_the_member_price(member, member_or
     assert registration.registered_by == member
 
 
+def test_member_user_registering_themselves_is_linked_to_their_account(member, member_org):
+    registration = register(event_with(), member, email=member.email.upper())
+    assert (registration.user, registration.organization) == (member, member_org)
+    assert register(event_with(), member, email="colleague@example.jp").user is None
+
+
 def test_member_user_cannot_register_a_contact_of_another_organisation(member, other_org):
     stranger = ContactFactory(organization=other_org)
     with pytest.raises(ApplicationError, match="only people of your own organisation"):
