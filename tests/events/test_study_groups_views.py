@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.models import Invoice
@@ -207,3 +209,25 @@ def test_saving_attendance_with_nobody_ticked_removes_the_check_ins(staff):
     services.study_group_attendance_record(actor=None, meeting=meeting, present=[here])
     response = staff.post(f"/events/{meeting.pk}/attendance/", {})
     assert response.status_code == 302 and not CheckIn.objects.exists()
+
+
+def _group_with_meetings(count):
+    group = StudyGroupFactory()
+    seats = [
+        StudyGroupMember.objects.create(study_group=group, contact=ContactFactory(), role=StudyGroupRole.COMMITTEE)
+        for _ in range(5)
+    ]
+    for n in range(count):
+        services.study_group_attendance_record(actor=None, meeting=meeting_of(group, days_ago=n + 1), present=seats[:n])
+    return group
+
+
+def test_the_group_page_costs_the_same_queries_for_3_and_12_meetings(staff):
+    small, large = _group_with_meetings(3), _group_with_meetings(12)
+    staff.get(f"/study-groups/{small.pk}/")  # the session and user are loaded once either way
+    with CaptureQueriesContext(connection) as few:
+        assert staff.get(f"/study-groups/{small.pk}/").status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        page = staff.get(f"/study-groups/{large.pk}/")
+    assert page.text.count("✓") == sum(min(n, 5) for n in range(12)) + 1  # the legend has one
+    assert len(few) == len(many)
