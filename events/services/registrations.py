@@ -452,6 +452,8 @@ def registration_url(registration: Registration, base_url: str) -> str:
 
 
 def _send(registration: Registration, template: str, base_url: str, recipient: str = "") -> None:
+    # The request's address where there was one; a job started without a request falls back to the setting.
+    base_url = base_url or getattr(settings, "SITE_URL", "")
     context = {
         "registration": registration,
         "event": registration.event,
