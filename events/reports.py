@@ -190,7 +190,7 @@ def event_report(*, start: datetime.date, end: datetime.date, as_of: datetime.da
 
     by_kind = [row_for(kind) for kind in EventKind]
     total = KindRow(
-        label=_("All kinds"),
+        label=_("Total, all kinds"),
         kind=None,
         events=sum(row.events for row in by_kind),
         registrations=sum(row.registrations for row in by_kind),
@@ -241,12 +241,12 @@ def activity_report_xlsx(visits: VisitReport, events: EventReport) -> bytes:
     period.column_dimensions["B"].width = 18
 
     by_category = workbook.create_sheet(_("Visits by outcome"))
-    _header(by_category, [*(c.label for c in visits.categories), _("Visits"), _("Firms visited")])
+    _header(by_category, [*(c.label for c in visits.categories), _("Number of visits"), _("Firms visited")])
     by_category.append([*visits.category_counts, visits.visit_count, visits.organization_count])
     _numbers(by_category, 1)
 
     by_visitor = workbook.create_sheet(_("Visits by person"))
-    _header(by_visitor, [_("Who went"), *(c.label for c in visits.categories), _("Visits")])
+    _header(by_visitor, [_("Who went"), *(c.label for c in visits.categories), _("Number of visits")])
     for row in visits.by_visitor:
         by_visitor.append([row.name, *row.counts, row.visits])
         _numbers(by_visitor, 2)

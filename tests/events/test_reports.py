@@ -129,7 +129,7 @@ def test_the_workbook_holds_the_figures_in_the_viewers_language(scenario):
     assert by_label["セミナー・講演会"] == (2, 5, 2, 1, 33.3)
     assert by_label["カフェ・交流会"] == (1, 3, 1, 2, 66.7)
     assert by_label["工場・施設見学会"] == (0, 0, 0, 0, "—")
-    assert kinds[-1] == ("全種別", 3, 8, 3, 3, 50.0)
+    assert kinds[-1] == ("全種別合計", 3, 8, 3, 3, 50.0)
 
 
 def test_the_workbook_in_english():
@@ -142,7 +142,7 @@ def test_the_workbook_in_english():
 
     assert workbook.sheetnames == ["Period", "Visits by outcome", "Visits by person", "Events by kind"]
     assert next(workbook["Visits by outcome"].iter_rows(values_only=True))[0] == "Problem-solving support"
-    assert list(workbook["Events by kind"].iter_rows(values_only=True))[-1] == ("All kinds", 0, 0, 0, 0, "—")
+    assert list(workbook["Events by kind"].iter_rows(values_only=True))[-1] == ("Total, all kinds", 0, 0, 0, 0, "—")
 
 
 def _grow(n: int) -> None:

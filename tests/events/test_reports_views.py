@@ -60,7 +60,7 @@ def test_the_page_shows_events_by_kind_with_the_no_show_rate(client_for, scenari
     assert by_label["セミナー・講演会"] == ["2", "5", "2", "1", "33.3%"]
     assert by_label["カフェ・交流会"] == ["1", "3", "1", "2", "66.7%"]
     assert by_label["工場・施設見学会"] == ["0", "0", "0", "0", "—"]
-    assert by_label["全種別"] == ["3", "8", "3", "3", "50.0%"]
+    assert by_label["全種別合計"] == ["3", "8", "3", "3", "50.0%"]
     start, end = scenario.start.isoformat(), scenario.end.isoformat()
     assert f"活動実績レポート（{start}〜{end}）" in body
     assert f"{EXPORT}?start={start}&amp;end={end}" in body
@@ -86,7 +86,7 @@ def test_the_excel_download_has_the_figures_of_the_page_in_the_viewers_language(
     ]
     kinds = {row[0]: row[1:] for row in workbook["Events by kind"].iter_rows(values_only=True)}
     assert kinds["Seminar / lecture"] == (2, 5, 2, 1, 33.3)
-    assert kinds["All kinds"] == (3, 8, 3, 3, 50.0)
+    assert kinds["Total, all kinds"] == (3, 8, 3, 3, 50.0)
 
 
 def test_without_a_period_the_page_reports_the_current_fiscal_year(client_for):
