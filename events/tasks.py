@@ -1,10 +1,10 @@
 """Celery tasks of events and visits: thin wrappers, each calling one service (ids in, nothing else)."""
 
-# registrations
-from celery import shared_task  # noqa: E402
-from django.db import OperationalError  # noqa: E402
+from celery import shared_task
+from django.db import OperationalError
 
-from events.services.registrations import registration_mail_send, seat_freed_notify  # noqa: E402
+from events.services.registrations import registration_mail_send, seat_freed_notify
+from events.services.reminders import event_reminders_run
 
 
 @shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
@@ -19,20 +19,7 @@ def seat_freed_notify_task(registration_id: int, base_url: str = "") -> bool:
     return seat_freed_notify(registration_id=registration_id, base_url=base_url)
 
 
-# reminders
-from celery import shared_task  # noqa: E402
-
-from events.services.reminders import event_reminders_run  # noqa: E402
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def event_reminders_run_task() -> dict[str, int]:
-    """Daily, from CELERY_BEAT_SCHEDULE; running it twice sends nothing twice (see the service)."""
-    return event_reminders_run()
-from events.services.reminders import event_reminders_run  # noqa: E402
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def event_reminders_run_task() -> dict[str, int]:
     """Daily, from CELERY_BEAT_SCHEDULE; running it twice sends nothing twice (see the service)."""
     return event_reminders_run()

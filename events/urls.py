@@ -2,13 +2,7 @@
 
 from django.urls import path
 
-from events.views import events
-from events.views import calendar, reminders, surveys
-from events.views import registrations
-from events.views import visits
-from events.views import exhibitions, study_groups
-from events.views import calendar, reminders, surveys
-from events.views import reports
+from events.views import calendar, events, exhibitions, registrations, reminders, reports, study_groups, surveys, visits
 
 urlpatterns = [
     # events
@@ -92,12 +86,6 @@ urlpatterns = [
     path("follow-ups/", visits.follow_up_list, name="follow-up-list"),
     path("follow-ups/<int:follow_up_id>/status/", visits.follow_up_status, name="follow-up-status"),
     # reminders, surveys and calendars
-    path("events/reminders/", reminders.reminder_list, name="reminder-list"),
-    path("events/settings/", reminders.event_settings_edit, name="event-settings"),
-    path("events/r/<uuid:registration_token>/survey/", surveys.survey, name="survey"),
-    path("events/<int:event_id>/survey/", surveys.survey_results_page, name="survey-results"),
-    path("events/<int:event_id>/calendar.ics", calendar.event_calendar, name="event-ics"),
-    path("events/feed.ics", calendar.event_feed, name="event-feed"),
     path("events/reminders/", reminders.reminder_list, name="reminder-list"),
     path("events/settings/", reminders.event_settings_edit, name="event-settings"),
     path("events/r/<uuid:registration_token>/survey/", surveys.survey, name="survey"),

@@ -12,10 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from billing.models import InvoiceRun
 from billing.services.statements import bank_statement_import
 from events.models import OutcomeCategory, VisitPlan, VisitSource
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, FollowUpFactory, RegistrationFactory
 from tests.events.study_groups_helpers import study_group_and_exhibition_objects
-from tests.events.factories import RegistrationFactory
-from tests.events.factories import FollowUpFactory
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
 
 pytestmark = pytest.mark.django_db

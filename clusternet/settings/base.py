@@ -159,6 +159,8 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The site's public address, for links in mails sent by background jobs (no request to build them from).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clusternet <no-reply@clusternet.example.jp>")
 
 REST_FRAMEWORK = {

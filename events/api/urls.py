@@ -1,8 +1,6 @@
 from django.urls import path
 
-from events.api import events
-from events.api import registrations
-from events.api import visits
+from events.api import events, registrations, visits
 
 urlpatterns = [
     # events

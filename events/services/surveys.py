@@ -21,7 +21,7 @@ from members.models import User
 
 def survey_url(registration: Registration) -> str:
     """The survey's address for a mail: the site's address (SITE_URL) and the token's path."""
-    base = getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return base + reverse("survey", kwargs={"registration_token": registration.token})
 
 

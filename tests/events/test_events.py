@@ -34,20 +34,20 @@ def test_an_event_spans_its_sessions_and_starts_as_a_draft():
 
 
 def test_an_event_without_a_session_is_refused():
-    with pytest.raises(ApplicationError, match="at least one session"):
+    with pytest.raises(ApplicationError, match="少なくとも1回の開催日程"):
         services.event_create(actor=None, data={"kind": EventKind.SEMINAR, "title": "x"}, sessions=[])
     assert not Event.objects.exists()
 
 
 def test_a_session_ending_before_it_starts_is_refused():
     bad = {"starts_at": tokyo(2027, 3, 5, 14), "ends_at": tokyo(2027, 3, 5, 13), "venue": "会議室A"}
-    with pytest.raises(ApplicationError, match="end after it starts"):
+    with pytest.raises(ApplicationError, match="終了は開始より後"):
         services.event_create(actor=None, data={"kind": EventKind.SEMINAR, "title": "x"}, sessions=[bad])
     assert not Event.objects.exists()
 
 
 def test_a_session_needs_a_venue_or_an_online_link():
-    with pytest.raises(ApplicationError, match="venue or an online link"):
+    with pytest.raises(ApplicationError, match="会場またはオンラインのリンク"):
         services.event_create(
             actor=None, data={"kind": EventKind.SEMINAR, "title": "x"}, sessions=[_session(5, venue="")]
         )
@@ -60,7 +60,7 @@ def test_a_session_needs_a_venue_or_an_online_link():
 
 
 def test_registration_must_close_before_the_first_session():
-    with pytest.raises(ApplicationError, match="close before the first session"):
+    with pytest.raises(ApplicationError, match="申込締切は初回の開始より前"):
         services.event_create(
             actor=None,
             data={"kind": EventKind.SEMINAR, "title": "x", "registration_closes_at": tokyo(2027, 3, 6)},
@@ -69,7 +69,7 @@ def test_registration_must_close_before_the_first_session():
 
 
 def test_registration_must_close_after_it_opens():
-    with pytest.raises(ApplicationError, match="close after it opens"):
+    with pytest.raises(ApplicationError, match="申込締切は申込開始より後"):
         services.event_create(
             actor=None,
             data={
@@ -94,7 +94,7 @@ def test_adding_and_removing_sessions_moves_the_events_span():
 
 def test_the_only_session_cannot_be_removed():
     event = EventFactory()
-    with pytest.raises(ApplicationError, match="at least one session"):
+    with pytest.raises(ApplicationError, match="少なくとも1回の開催日程"):
         services.session_delete(actor=None, session=event.sessions.get())
     assert event.sessions.count() == 1
 
@@ -104,25 +104,25 @@ def test_only_a_draft_is_published():
     services.event_publish(actor=None, event=event)
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
-    with pytest.raises(ApplicationError, match="Only a draft"):
+    with pytest.raises(ApplicationError, match="公開できるのは下書き"):
         services.event_publish(actor=None, event=event)
 
 
 def test_registration_window_says_why_it_is_closed():
     now = timezone.now()
     event = EventFactory(registration_opens_at=now + datetime.timedelta(days=1))
-    assert services.registration_window_state(event, now) == "Registration has not opened yet."
+    assert services.registration_window_state(event, now) == "申込はまだ始まっていません。"
     event.registration_opens_at = None
     event.registration_closes_at = now - datetime.timedelta(minutes=1)
-    assert services.registration_window_state(event, now) == "Registration for this event has closed."
+    assert services.registration_window_state(event, now) == "このイベントの申込は締め切りました。"
     event.registration_closes_at = None
     assert services.registration_window_state(event, now) is None
     event.status = EventStatus.DRAFT
-    assert services.registration_window_state(event, now) == "This event is not open for registration."
+    assert services.registration_window_state(event, now) == "このイベントは申込を受け付けていません。"
 
 
 def test_reminder_offsets_must_be_whole_days():
-    with pytest.raises(ApplicationError, match="whole numbers of days"):
+    with pytest.raises(ApplicationError, match="0〜365の整数"):
         services.event_settings_update(actor=None, data={"event_reminder_days": [7, "x"]})
     assert services.event_settings_get().event_reminder_days == [7, 1]
     settings = services.event_settings_update(actor=None, data={"event_reminder_days": [1, 14, 7, 7]})
