@@ -1,0 +1,98 @@
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusternet.celery import app
+from clusternet.core.exceptions import ApplicationError
+from events.demo import events_demo_load, events_demo_present
+from events.models import EventKind, FollowUpStatus, RegistrationStatus, VisitPlanStatus
+from members.demo import demo_data_present
+
+
+@contextmanager
+def _past_kept_quiet() -> Iterator[None]:
+    """The demo's registrations happened "before the system": nobody is mailed about them now.
+
+    The services queue a mail per registration on commit. For the load only, those tasks run in-process
+    (with Redis too, rather than reaching the worker later), their mails are dropped, and the task log line
+    each one writes is silenced.
+    """
+    logger = logging.getLogger("celery.app.trace")
+    level, eager = logger.level, app.conf.task_always_eager
+    logger.setLevel(logging.WARNING)
+    app.conf.task_always_eager = True
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
+        logger.setLevel(level)
+
+
+class Command(BaseCommand):
+    # Commands are imported per run, after set-up: a plain gettext picks the language (argparse wants a str).
+    help = _(
+        "Loads the demo events, registrations, study group, exhibition, company visits and visit plans on top "
+        "of the member demo (seed_demo). Running it again changes nothing."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not demo_data_present():
+            raise CommandError(_("The member demo is not loaded: run python manage.py seed_demo first."))
+        if events_demo_present():
+            self.stdout.write(_("Events or visits are already recorded; nothing changed."))
+            return
+
+        started = time.monotonic()
+        try:
+            with _past_kept_quiet():
+                result = events_demo_load(today=timezone.localdate())
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        seconds = time.monotonic() - started
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Events demo loaded in %(seconds).1f s: %(events)d events, %(registrations)d registrations, "
+                    "%(visits)d company visits."
+                )
+                % {
+                    "seconds": seconds,
+                    "events": result.events.total(),
+                    "registrations": result.registrations.total(),
+                    "visits": result.visits,
+                }
+            )
+        )
+        self.stdout.write(_("Events:"))
+        for kind in EventKind:
+            if result.events[kind.value]:
+                self.stdout.write(f"  {kind.label}: {result.events[kind.value]}")
+        self.stdout.write(_("Registrations:"))
+        for status in RegistrationStatus:
+            if result.registrations[status.value]:
+                self.stdout.write(f"  {status.label}: {result.registrations[status.value]}")
+        self.stdout.write(
+            _("Follow-up actions: %(open)d open (%(overdue)d overdue), %(done)d done, %(cancelled)d cancelled.")
+            % {
+                "open": result.follow_ups[FollowUpStatus.OPEN],
+                "overdue": result.overdue_follow_ups,
+                "done": result.follow_ups[FollowUpStatus.DONE],
+                "cancelled": result.follow_ups[FollowUpStatus.CANCELLED],
+            }
+        )
+        self.stdout.write(_("Visit plan:"))
+        for status in VisitPlanStatus:
+            self.stdout.write(f"  {status.label}: {result.visit_plans[status.value]}")
+        self.stdout.write(
+            _("Study groups: %(groups)d. Exhibition leads: %(leads)d.")
+            % {"groups": result.study_groups, "leads": result.leads}
+        )
