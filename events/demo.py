@@ -495,7 +495,7 @@ class _Loader:
         ]
         registration_cancel(actor=self.staff, registration=registrations[-1])  # a schedule clash, said by phone
         # The non-member applies on the public page and uses the link mailed to them: a seat and an invoice.
-        outsider = (self.prospects or [None])[0]
+        outsider = self.prospects[0] if self.prospects else None
         pending = registration_create(
             actor=None,
             event=event,
@@ -642,7 +642,7 @@ class _Loader:
             actor=self.staff, organization=association, data={**SECRETARIAT_CONTACT, "email": self.staff.email}
         )
         firm_contacts = [c for c in self.member_contacts if c.organization_id == self.member_firm.pk][:1]
-        committee = []
+        committee: list[Contact] = []
         for contact in [*firm_contacts, *self.rng.sample(self.member_contacts, min(12, len(self.member_contacts)))]:
             if contact.organization_id not in {c.organization_id for c in committee}:
                 committee.append(contact)

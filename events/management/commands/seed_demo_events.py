@@ -90,8 +90,8 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Visit plan:"))
-        for status in VisitPlanStatus:
-            self.stdout.write(f"  {status.label}: {result.visit_plans[status.value]}")
+        for plan_status in VisitPlanStatus:
+            self.stdout.write(f"  {plan_status.label}: {result.visit_plans[plan_status.value]}")
         self.stdout.write(
             _("Study groups: %(groups)d. Exhibition leads: %(leads)d.")
             % {"groups": result.study_groups, "leads": result.leads}
