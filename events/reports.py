@@ -96,7 +96,7 @@ class EventReport:
 
 def _name(first_name: str, last_name: str, username: str) -> str:
     # As User.get_full_name() would say it, from the values of an aggregate row.
-    return f"{first_name} {last_name}".strip() or username
+    return f"{last_name} {first_name}".strip() or username
 
 
 def visit_report(*, start: datetime.date, end: datetime.date) -> VisitReport:

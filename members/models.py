@@ -311,6 +311,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self) -> str:
+        """Family name first, as Japanese names are written (Django's default puts the given name first)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_staff_member(self) -> bool:
         """Secretariat or administrator: keeps the register."""

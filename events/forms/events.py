@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventKind, EventSession, Visit
@@ -16,13 +17,13 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class EventForm(forms.ModelForm[Event]):
     organisers = forms.ModelMultipleChoiceField(
-        label=_("organisers"),
+        label=capfirst(_("organisers")),
         queryset=User.objects.filter(role__in=[Role.ADMINISTRATOR, Role.SECRETARIAT, Role.COORDINATOR], is_active=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     motivating_visits = forms.ModelMultipleChoiceField(
-        label=_("visits that motivated it"),
+        label=capfirst(_("visits that motivated it")),
         queryset=Visit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
@@ -57,7 +58,7 @@ class EventForm(forms.ModelForm[Event]):
 
 
 class SessionForm(forms.ModelForm[EventSession]):
-    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+    online_url = forms.URLField(label=capfirst(_("online link")), required=False, assume_scheme="https")
 
     class Meta:
         model = EventSession
@@ -67,7 +68,9 @@ class SessionForm(forms.ModelForm[EventSession]):
 
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=capfirst(_("kind")), choices=[("", _("All kinds")), *EventKind.choices], required=False
+    )
     when = forms.ChoiceField(
         label=_("Period"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,7 +16,7 @@ class ExhibitorForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose the organisation sharing the booth.")},
     )
-    exhibit = forms.CharField(label=_("what they show"), max_length=200, required=False)
+    exhibit = forms.CharField(label=capfirst(_("what they show")), max_length=200, required=False)
 
 
 class LeadForm(forms.ModelForm[ExhibitionLead]):

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,20 +14,20 @@ from members.models import Contact, User
 
 
 class PersonFields(forms.Form):
-    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=100, required=False)
+    name = forms.CharField(label=capfirst(pgettext_lazy("person", "name")), max_length=100, required=False)
     name_kana = forms.CharField(
-        label=_("name (kana)"), max_length=100, required=False, help_text=_("In katakana, e.g. ヤマダ タロウ")
+        label=capfirst(_("name (kana)")), max_length=100, required=False, help_text=_("In katakana, e.g. ヤマダ タロウ")
     )
-    email = forms.EmailField(label=_("email"), required=False)
+    email = forms.EmailField(label=capfirst(_("email")), required=False)
 
 
 class RegistrationForm(PersonFields):
     """Member users pick a colleague from their organisation's contacts or type one in; staff pick any
     contact (from the search on the page) or type in a person with their organisation's name."""
 
-    contact = forms.ModelChoiceField(label=_("colleague"), queryset=Contact.objects.none(), required=False)
-    organization_name = forms.CharField(label=_("organisation"), max_length=200, required=False)
-    language = forms.ChoiceField(label=_("language of the mails"), choices=settings.LANGUAGES, initial="ja")
+    contact = forms.ModelChoiceField(label=capfirst(_("colleague")), queryset=Contact.objects.none(), required=False)
+    organization_name = forms.CharField(label=capfirst(_("organisation")), max_length=200, required=False)
+    language = forms.ChoiceField(label=capfirst(_("language of the mails")), choices=settings.LANGUAGES, initial="ja")
 
     def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,7 +65,10 @@ class PublicRegistrationForm(PersonFields):
     """The public page: everything typed in, the email required (the confirmation link goes there)."""
 
     organization_name = forms.CharField(
-        label=_("organisation"), max_length=200, required=False, help_text=_("Leave empty if you attend in person.")
+        label=capfirst(_("organisation")),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if you attend in person."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -87,7 +91,7 @@ class ContactSearchForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("session"), queryset=EventSession.objects.none(), required=False)
+    session = forms.ModelChoiceField(label=capfirst(_("session")), queryset=EventSession.objects.none(), required=False)
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,18 +51,18 @@ class RosterEntryForm(forms.Form):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(
-        label=_("left on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=capfirst(_("left on")), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Meeting title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("starts"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("ends"), widget=DATETIME)
-    venue = forms.CharField(label=_("venue"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+    starts_at = forms.DateTimeField(label=capfirst(_("starts")), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=capfirst(_("ends")), widget=DATETIME)
+    venue = forms.CharField(label=capfirst(_("venue")), max_length=300, required=False)
+    online_url = forms.URLField(label=capfirst(_("online link")), required=False, assume_scheme="https")
     is_public = forms.BooleanField(
-        label=_("open to non-members"),
+        label=capfirst(_("open to non-members")),
         required=False,
         help_text=_("Study group meetings are for the roster; tick to list this one in the public calendar."),
     )

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import FollowUpStatus, OutcomeCategory, Visit, VisitPlan, VisitPlanStatus, VisitSource
@@ -50,10 +51,10 @@ class VisitForm(forms.ModelForm[Visit]):
         required=False,
     )
     visitors = VisitorChoiceField(
-        label=_("who went"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("who went")), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     outcomes = OutcomeChoiceField(
-        label=_("outcomes"),
+        label=capfirst(_("outcomes")),
         queryset=OutcomeCategory.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -117,9 +118,9 @@ class VisitForm(forms.ModelForm[Visit]):
 class FollowUpForm(forms.Form):
     """One follow-up row of the visit form (and the form adding one to a visit)."""
 
-    description = forms.CharField(label=_("what"), max_length=300, required=False)
-    owner = UserChoiceField(label=_("owner"), queryset=User.objects.none(), required=False)
-    due_on = forms.DateField(label=_("due on"), required=False, widget=DATE)
+    description = forms.CharField(label=capfirst(_("what")), max_length=300, required=False)
+    owner = UserChoiceField(label=capfirst(_("owner")), queryset=User.objects.none(), required=False)
+    due_on = forms.DateField(label=capfirst(_("due on")), required=False, widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,8 +139,8 @@ def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:
 
 
 class FollowUpStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=FollowUpStatus.choices)
-    done_on = forms.DateField(label=_("done on"), required=False, widget=DATE)
+    status = forms.ChoiceField(label=capfirst(_("status")), choices=FollowUpStatus.choices)
+    done_on = forms.DateField(label=capfirst(_("done on")), required=False, widget=DATE)
 
 
 class VisitFilterForm(forms.Form):
@@ -147,10 +148,13 @@ class VisitFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     q = forms.CharField(label=_("Organisation"), required=False)
     outcome = forms.ModelChoiceField(
-        label=_("outcome"), queryset=OutcomeCategory.objects.none(), required=False, empty_label=_("All outcomes")
+        label=capfirst(_("outcome")),
+        queryset=OutcomeCategory.objects.none(),
+        required=False,
+        empty_label=_("All outcomes"),
     )
     coordinator = UserChoiceField(
-        label=_("who went"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+        label=capfirst(_("who went")), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -194,12 +198,14 @@ class VisitPlanDecisionForm(forms.Form):
         label=_("Decision"),
         choices=[(VisitPlanStatus.APPROVED, _("Approve")), (VisitPlanStatus.DROPPED, _("Drop"))],
     )
-    approved_on = forms.DateField(label=_("approved on"), required=False, widget=DATE)
-    reason = forms.CharField(label=_("reason for dropping"), max_length=200, required=False)
+    approved_on = forms.DateField(label=capfirst(_("approved on")), required=False, widget=DATE)
+    reason = forms.CharField(label=capfirst(_("reason for dropping")), max_length=200, required=False)
 
 
 class VisitPlanFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *VisitPlanStatus.choices], required=False)
+    status = forms.ChoiceField(
+        label=capfirst(_("status")), choices=[("", _("All")), *VisitPlanStatus.choices], required=False
+    )
 
 
 class OutcomeCategoryForm(forms.ModelForm[OutcomeCategory]):

@@ -305,8 +305,12 @@ def reception_check_in(request: AuthenticatedHttpRequest, event_id: int, registr
     else:
         notice = None if created else _("%(name)s was already checked in.") % {"name": registration.name}
     if request.htmx:
-        row = selectors.reception_list(event=event, session=session).filter(pk=registration.pk).first()
-        context = {"event": event, "session": session, "registration": row, "error": error, "notice": notice}
+        rows: list[Any] = list(selectors.reception_list(event=event, session=session))
+        row = next((r for r in rows if r.pk == registration.pk), None)
+        context = {
+            "event": event, "session": session, "registration": row, "error": error, "notice": notice,
+            "oob": True, "total": len(rows), "checked_in_count": sum(1 for r in rows if r.checked_in),
+        }  # fmt: skip
         return render(request, "events/reception_row.html", context)
     if error:
         messages.error(request, error)

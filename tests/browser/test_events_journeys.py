@@ -138,6 +138,7 @@ def test_member_registers_a_colleague_and_themselves_and_reception_checks_the_co
         "Check in"
     )
     assert page.url == url_before
+    expect(page.locator("#reception-count")).to_have_text("1 of 2 checked in")  # updated without a reload
 
     check_in = CheckIn.objects.get()
     assert (check_in.registration, check_in.session, check_in.method) == (jiro, second, CheckIn.Method.LIST)

@@ -50,6 +50,8 @@ def test_check_in_by_htmx_swaps_the_row(client_for, event, users):
     body = response.content.decode()
     assert body.startswith(f'<tr id="registration-{registration.pk}">')
     assert "Checked in" in body
+    # The count above the list follows, swapped out of band.
+    assert '<p class="count" id="reception-count" hx-swap-oob="true">1 of 1 checked in</p>' in body
     check_in = CheckIn.objects.get()
     assert (check_in.session, check_in.method, check_in.checked_in_by) == (session, "list", users["secretariat"])
     again = client_for("secretariat").post(url, {"session": session.pk}, headers={"hx-request": "true"})

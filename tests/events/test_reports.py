@@ -48,8 +48,8 @@ def test_visits_by_person_are_rows_of_the_internal_users_who_went(scenario):
     report = visit_report(start=scenario.start, end=scenario.end)
 
     assert [(row.name, row.counts, row.visits) for row in report.by_visitor] == [
-        ("一郎 鈴木", [1, 0, 1, 1, 0, 0], 2),
-        ("花子 高橋", [0, 0, 0, 2, 0, 1], 2),
+        ("鈴木 一郎", [1, 0, 1, 1, 0, 0], 2),
+        ("高橋 花子", [0, 0, 0, 2, 0, 1], 2),
     ]
 
 
@@ -120,8 +120,8 @@ def test_the_workbook_holds_the_figures_in_the_viewers_language(scenario):
     ]
     assert list(workbook["担当者別の訪問"].iter_rows(values_only=True)) == [
         ("訪問者", *DEFAULT_CATEGORIES, RETIRED_WITH_VISITS, "訪問件数"),
-        ("一郎 鈴木", 1, 0, 1, 1, 0, 0, 2),
-        ("花子 高橋", 0, 0, 0, 2, 0, 1, 2),
+        ("鈴木 一郎", 1, 0, 1, 1, 0, 0, 2),
+        ("高橋 花子", 0, 0, 0, 2, 0, 1, 2),
     ]
     kinds = list(workbook["種別ごとのイベント"].iter_rows(values_only=True))
     assert kinds[0] == ("種別", "イベント数", "申込数（確定）", "出席数", "無断欠席数", "無断欠席率（%）")

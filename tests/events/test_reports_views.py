@@ -45,8 +45,8 @@ def test_the_page_shows_visits_by_outcome_and_by_person(client_for, scenario):
     ]
     assert found["visits-by-person"] == [
         ["訪問者", *DEFAULT_CATEGORIES, RETIRED_WITH_VISITS, "訪問件数"],
-        ["一郎 鈴木", "1", "0", "1", "1", "0", "0", "2"],
-        ["花子 高橋", "0", "0", "0", "2", "0", "1", "2"],
+        ["鈴木 一郎", "1", "0", "1", "1", "0", "0", "2"],
+        ["高橋 花子", "0", "0", "0", "2", "0", "1", "2"],
     ]
 
 
@@ -81,8 +81,8 @@ def test_the_excel_download_has_the_figures_of_the_page_in_the_viewers_language(
     assert workbook.sheetnames == ["Period", "Visits by outcome", "Visits by person", "Events by kind"]
     assert list(workbook["Visits by outcome"].iter_rows(values_only=True))[1] == (1, 0, 1, 2, 0, 1, 4, 3)
     assert list(workbook["Visits by person"].iter_rows(values_only=True))[1:] == [
-        ("一郎 鈴木", 1, 0, 1, 1, 0, 0, 2),
-        ("花子 高橋", 0, 0, 0, 2, 0, 1, 2),
+        ("鈴木 一郎", 1, 0, 1, 1, 0, 0, 2),
+        ("高橋 花子", 0, 0, 0, 2, 0, 1, 2),
     ]
     kinds = {row[0]: row[1:] for row in workbook["Events by kind"].iter_rows(values_only=True)}
     assert kinds["Seminar / lecture"] == (2, 5, 2, 1, 33.3)
