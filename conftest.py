@@ -1,8 +1,11 @@
 """Fixtures shared by the whole suite: one user per role and API clients signed in as them."""
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import translation
 from rest_framework.test import APIClient
 
+from clusternet.celery import app
 from members.models import OrganizationKind, Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -60,3 +63,30 @@ def client_for(users, client):
 @pytest.fixture
 def other_org():
     return OrganizationFactory(name="相模原電機株式会社", name_kana="サガミハラデンキ")
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker on Redis for the duration of a test (the rest of the suite runs tasks eagerly)."""
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def english():
+    """Messages checked against their English msgids, whatever the locale files translate them to; the pages'
+    tests check what Japanese users read."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_users(users):
+    """Every role's user reads the pages in English."""
+    for user in users.values():
+        user.language = "en"
+        user.save(update_fields=["language"])

@@ -3,24 +3,12 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from clusternet.celery import app
 from members import services
 from members.models import MembershipStatus
 from members.tasks import membership_decision_notify_task
 from tests.factories import ContactFactory, MembershipFactory
-
-
-@pytest.fixture
-def celery_worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 def _wait_for_mail(count: int, timeout: float = 15.0) -> None:

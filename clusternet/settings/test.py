@@ -10,7 +10,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests call tasks in-process; the worker integration tests start a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# One Redis database per pytest-xdist process (gw0 → 15, gw1 → 14, ...): a real worker started by one process's
+# test must never take the tasks another process's test queued against its own test database.
+_XDIST_INDEX = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
+CELERY_BROKER_URL = env("REDIS_URL", default=f"redis://127.0.0.1:6379/{15 - _XDIST_INDEX % 8}")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 STORAGES = {

@@ -316,7 +316,7 @@ class Migration(migrations.Migration):
             name='CheckIn',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('list', 'Reception list'), ('qr', 'QR code'), ('api', 'API')], max_length=8, verbose_name='method')),
+                ('method', models.CharField(choices=[('list', 'Reception list'), ('qr', 'QR code'), ('api', 'API')], max_length=8, verbose_name='check-in method')),
                 ('checked_in_at', models.DateTimeField(auto_now_add=True, verbose_name='checked in at')),
                 ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='events.eventsession')),

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
 
 from billing.models import DocumentType, Invoice, InvoiceLine, InvoiceStatus, Payment, TaxRounding
 from billing.services.invoices import (
@@ -23,13 +22,7 @@ from billing.services.invoices import (
 from clusternet.core.exceptions import ApplicationError
 from tests.factories import ContactFactory, OrganizationFactory, invoice_issued
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_tax_is_rounded_once_per_rate_for_the_whole_invoice():

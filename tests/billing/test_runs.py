@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from billing.models import Invoice, InvoiceKind, InvoiceRun, InvoiceRunStatus, InvoiceStatus
 from billing.services.runs import fee_charges, invoice_run_execute, invoice_run_start
@@ -19,11 +18,7 @@ from tests.factories import ContactFactory, OrganizationFactory
 SCENARIO = json.loads((Path(__file__).parent.parent / "data" / "billing_scenario.json").read_text(encoding="utf-8"))
 RUN_DAY = datetime.date(2026, 11, 20)
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def load_scenario(policy=ProrationPolicy.MONTHLY):

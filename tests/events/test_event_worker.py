@@ -4,23 +4,11 @@ import datetime
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from clusternet.celery import app
 from events.models import Reminder
 from events.tasks import event_reminders_run_task
 from tests.events.factories import TOKYO, EventFactory, RegistrationFactory
-
-
-@pytest.fixture
-def celery_worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,14 +9,7 @@ from events.models import CheckIn, Registration, RegistrationStatus
 from tests.events.factories import RegistrationFactory
 from tests.events.registrations_helpers import event_with, past_session, register, today_session
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(users):
-    for user in users.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_users")]
 
 
 @pytest.fixture

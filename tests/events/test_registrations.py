@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from billing.models import DocumentType, Invoice, InvoiceKind, InvoiceStatus, TaxCategory
 from clusternet.core.exceptions import ApplicationError
@@ -20,15 +20,9 @@ from members.models import Organization, OrganizationKind
 from tests.events.registrations_helpers import BASE_URL, event_with, past_session, register, today_session
 from tests.factories import ContactFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 S = RegistrationStatus
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

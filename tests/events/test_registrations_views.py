@@ -13,14 +13,7 @@ from tests.events.factories import RegistrationFactory
 from tests.events.registrations_helpers import event_with, register
 from tests.factories import ContactFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(users):
-    for user in users.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_users")]
 
 
 def _register_url(event):

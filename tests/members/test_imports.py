@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 
 from clusternet.core.exceptions import ApplicationError
@@ -23,18 +22,11 @@ from members.imports import (
 from members.models import Contact, Membership, MembershipStatus, MembershipTransition, Organization
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, corporate_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADERS = ["名称", "フリガナ", "種別", "法人番号", "取込キー", "都道府県", "市区町村", "資本金", "従業員数", "入会日"]
 NUMBER_A = corporate_number(700_001)
 NUMBER_B = corporate_number(700_002)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages are checked against their English msgids, whatever the locale files later translate them to.
-    with translation.override("en"):
-        yield
 
 
 def _row(**values: str) -> dict[str, str]:

@@ -3,21 +3,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from clusternet.core.exceptions import ApplicationError
 from members import services
 from members.models import Contact, Membership, MembershipStatus, MembershipTransition, Organization
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, corporate_number
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Service messages are checked in English here; the pages' tests check what Japanese users read."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 S = MembershipStatus
