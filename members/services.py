@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.services import apply_fields
 from clusternet.core.text import normalize_kana, search_key
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
@@ -47,10 +48,7 @@ CONTACT_FIELDS = [
 
 
 def _apply_organization_fields(organization: Organization, data: dict[str, Any]) -> None:
-    for field, value in data.items():
-        if field not in ORGANIZATION_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(organization, field, value)
+    apply_fields(organization, data, ORGANIZATION_FIELDS)
     organization_derive_fields(organization)
 
 
@@ -85,10 +83,7 @@ def organization_update(*, actor: User | None, organization: Organization, data:
 
 def _contact_save(contact: Contact, data: dict[str, Any], *, consent: bool) -> Contact:
     """Applies the fields, records consent once, and hands the billing role over if this contact takes it."""
-    for field, value in data.items():
-        if field not in CONTACT_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(contact, field, value)
+    apply_fields(contact, data, CONTACT_FIELDS)
     contact.name_kana = normalize_kana(contact.name_kana)
     if consent and contact.consent_given_at is None:
         contact.consent_given_at = timezone.now()
@@ -291,10 +286,7 @@ FEE_TIER_FIELDS = [
 def fee_tier_save(*, actor: User | None, tier: FeeTier | None = None, data: dict[str, Any]) -> FeeTier:
     """Creates a tier (tier=None) or changes one; the history keeps every earlier version."""
     tier = tier or FeeTier()
-    for field, value in data.items():
-        if field not in FEE_TIER_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(tier, field, value)
+    apply_fields(tier, data, FEE_TIER_FIELDS)
     tier.full_clean()
     tier._history_user = actor  # type: ignore[attr-defined]
     tier.save()

@@ -33,6 +33,7 @@ from billing.models import (
     TaxRounding,
 )
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.services import apply_fields
 from members.models import Contact, FeeTier, Organization, User
 from members.prefectures import prefecture_label
 
@@ -50,10 +51,7 @@ def billing_settings_get() -> BillingSettings:
 @transaction.atomic
 def billing_settings_update(*, actor: User | None, data: dict[str, Any]) -> BillingSettings:
     settings = billing_settings_get()
-    for name, value in data.items():
-        if name not in BILLING_SETTINGS_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": name})
-        setattr(settings, name, value)
+    apply_fields(settings, data, BILLING_SETTINGS_FIELDS)
     steps = settings.reminder_steps
     if not isinstance(steps, list) or not all(isinstance(s, int) and 0 < s <= 365 for s in steps):
         raise ApplicationError(_("Reminder steps are whole numbers of days between 1 and 365."))

@@ -8,6 +8,7 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.services import apply_fields
 from events.models import Event, EventSession, EventSettings, EventStatus
 from members.models import User
 
@@ -16,13 +17,6 @@ EVENT_FIELDS = [
     "registration_closes_at", "cancellation_deadline", "member_price", "non_member_price", "study_group",
 ]  # fmt: skip
 SESSION_FIELDS = ["title", "starts_at", "ends_at", "venue", "online_url"]
-
-
-def _apply(instance: Any, data: dict[str, Any], allowed: list[str]) -> None:
-    for field, value in data.items():
-        if field not in allowed:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(instance, field, value)
 
 
 def _validate_event(event: Event) -> None:
@@ -68,11 +62,11 @@ def event_create(
     if not sessions:
         raise ApplicationError(_("An event needs at least one session."), extra={"field": "sessions"})
     event = Event(created_by=actor)
-    _apply(event, data, EVENT_FIELDS)
+    apply_fields(event, data, EVENT_FIELDS)
     built = []
     for session_data in sessions:
         session = EventSession(event=event)
-        _apply(session, session_data, SESSION_FIELDS)
+        apply_fields(session, session_data, SESSION_FIELDS)
         _validate_session(session)
         built.append(session)
     event.starts_at = min(s.starts_at for s in built)
@@ -100,7 +94,7 @@ def event_update(
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == EventStatus.CANCELLED:
         raise ApplicationError(_("A cancelled event cannot be changed."))
-    _apply(event, data, EVENT_FIELDS)
+    apply_fields(event, data, EVENT_FIELDS)
     _validate_event(event)
     event._history_user = actor  # type: ignore[attr-defined]
     event.save()
@@ -132,7 +126,7 @@ def session_save(
     if event.status == EventStatus.CANCELLED:
         raise ApplicationError(_("A cancelled event cannot be changed."))
     session = session or EventSession(event=event)
-    _apply(session, data, SESSION_FIELDS)
+    apply_fields(session, data, SESSION_FIELDS)
     _validate_session(session)
     session.save()
     _refresh_span(event)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from billing.models import DocumentType, Invoice, InvoiceKind, TaxCategory
 from billing.services.invoices import LineSpec, invoice_for_reference
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.services import apply_fields
 from events.models import (
     CheckIn,
     Event,
@@ -32,10 +33,7 @@ STUDY_GROUP_FIELDS = ["name", "description", "participation_fee", "is_active"]
 
 
 def _apply(group: StudyGroup, data: dict[str, Any]) -> None:
-    for field, value in data.items():
-        if field not in STUDY_GROUP_FIELDS:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(group, field, value)
+    apply_fields(group, data, STUDY_GROUP_FIELDS)
     group.name = (group.name or "").strip()
     if not group.name:
         raise ApplicationError(_("Give the study group a name."), extra={"field": "name"})

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusternet.core.exceptions import ApplicationError
+from clusternet.core.services import apply_fields
 from events.models import FollowUp, FollowUpStatus, OutcomeCategory, Visit, VisitPlan, VisitPlanStatus
 from events.selectors.visits import INTERNAL_ROLES
 from members.models import Organization, Role, User
@@ -41,13 +42,6 @@ FOLLOW_UP_TRANSITIONS: dict[str, set[str]] = {
     FollowUpStatus.DONE: {FollowUpStatus.OPEN},
     FollowUpStatus.CANCELLED: {FollowUpStatus.OPEN},
 }
-
-
-def _apply(instance: Any, data: dict[str, Any], allowed: list[str]) -> None:
-    for field, value in data.items():
-        if field not in allowed:
-            raise ApplicationError(_("Unknown field: %(field)s") % {"field": field})
-        setattr(instance, field, value)
 
 
 def _validate_visit_fields(visit: Visit) -> None:
@@ -101,7 +95,7 @@ def _follow_up_build(
 ) -> FollowUp:
     """Applies and checks one follow-up action; `index` says which row of the form a refusal concerns."""
     follow_up = follow_up or FollowUp(visit=visit, organization_id=visit.organization_id)
-    _apply(follow_up, data, FOLLOW_UP_FIELDS)
+    apply_fields(follow_up, data, FOLLOW_UP_FIELDS)
 
     def refuse(message: str, field: str) -> ApplicationError:
         extra: dict[str, Any] = {"field": field}
@@ -137,7 +131,7 @@ def visit_create(
     A visit logged from an approved plan marks the plan visited. Nothing is saved if any part is refused.
     """
     visit = Visit(recorded_by=actor)
-    _apply(visit, data, VISIT_FIELDS)
+    apply_fields(visit, data, VISIT_FIELDS)
     if plan is not None:
         plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != VisitPlanStatus.APPROVED:
@@ -187,7 +181,7 @@ def visit_update(
 ) -> Visit:
     """Changes what was recorded. The organisation of a visit with follow-ups moves them along."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    _apply(visit, data, VISIT_FIELDS)
+    apply_fields(visit, data, VISIT_FIELDS)
     if visit.plan is not None and visit.organization_id != visit.plan.organization_id:
         raise ApplicationError(_("The visit must be to the organisation of its plan."), extra={"field": "organization"})
     _validate_visit(visit)
@@ -264,7 +258,7 @@ def follow_up_set_status(
 def visit_plan_create(*, actor: User | None, data: dict[str, Any]) -> VisitPlan:
     """A firm proposed for a visit, with the reason and where the tip came from; planned until decided."""
     plan = VisitPlan(proposed_by=actor)
-    _apply(plan, data, PLAN_FIELDS)
+    apply_fields(plan, data, PLAN_FIELDS)
     if plan.organization_id is None:
         raise ApplicationError(_("Choose the organisation to visit."), extra={"field": "organization"})
     if not (plan.reason or "").strip():
@@ -334,7 +328,7 @@ def outcome_category_create(*, actor: User | None, data: dict[str, Any]) -> Outc
     """A new category, placed last unless a position is given."""
     category = OutcomeCategory()
     data = _without_empty_position(data)
-    _apply(category, data, OUTCOME_FIELDS)
+    apply_fields(category, data, OUTCOME_FIELDS)
     if "position" not in data:
         last = OutcomeCategory.objects.aggregate(last=Max("position"))["last"] or 0
         category.position = last + 10
@@ -347,7 +341,7 @@ def outcome_category_create(*, actor: User | None, data: dict[str, Any]) -> Outc
 def outcome_category_update(*, actor: User | None, category: OutcomeCategory, data: dict[str, Any]) -> OutcomeCategory:
     """Renames, reorders or retires a category. A retired one stays on the visits (and reports) that have it."""
     category = OutcomeCategory.objects.select_for_update().get(pk=category.pk)
-    _apply(category, _without_empty_position(data), OUTCOME_FIELDS)
+    apply_fields(category, _without_empty_position(data), OUTCOME_FIELDS)
     _validate_category(category)
     category.save()
     return category
