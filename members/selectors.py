@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
+from clusternet.core.text import search_key
 from members.models import (
     OPEN_MEMBERSHIP_STATUSES,
     AssociationSettings,
@@ -149,3 +150,12 @@ def fee_tier_list() -> QuerySet[FeeTier]:
 def association_settings_get() -> AssociationSettings:
     settings, _created = AssociationSettings.objects.get_or_create(pk=1)
     return settings
+
+
+def organizations_matching(query: str, limit: int = 15) -> QuerySet[Organization]:
+    """Organisations whose name or kana contains the query, width and kana insensitive (the register's key): the
+    choices of the organisation search boxes of the payment, visit, roster and exhibitor forms."""
+    key = search_key(query)
+    if not key:
+        return Organization.objects.none()
+    return Organization.objects.filter(search_key__contains=key).order_by("name_kana", "pk")[:limit]

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,17 +25,9 @@ from clusternet.core.permissions import require
 from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 from members.models import Organization
+from members.selectors import organizations_matching
 
 PAGE_SIZE = 50
-SEARCH_RESULTS = 15
-
-
-def organizations_matching(query: str) -> QuerySet[Organization]:
-    """Organisations whose name or kana contains the query, width and kana insensitive (the register's key)."""
-    key = search_key(query)
-    if not key:
-        return Organization.objects.none()
-    return Organization.objects.filter(search_key__contains=key).order_by("name_kana")[:SEARCH_RESULTS]
 
 
 def organization_from(value: str | None) -> Organization | None:

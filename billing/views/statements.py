@@ -19,12 +19,13 @@ from billing.forms.payments import AllocationForm, DepositIgnoreForm, StatementU
 from billing.models import BankStatementLine, Invoice, MatchState, PayerAlias
 from billing.permissions import can_manage_billing
 from billing.services import statements as services
-from billing.views.payments import allocation_form_for, organization_from, organizations_matching
+from billing.views.payments import allocation_form_for, organization_from
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
 from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 from members.models import Organization
+from members.selectors import organizations_matching
 
 LINES_PER_PAGE = 100
 QUEUE_PAGE_SIZE = 25

@@ -13,10 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from clusternet.core.text import search_key
 from events.models import FollowUp, FollowUpStatus, OutcomeCategory, Visit, VisitPlan
 from events.permissions import can_see_visits
-from members.models import STAFF_ROLES, Organization, Role, User
+from members.models import STAFF_ROLES, Role, User
 
 Viewer = User | AnonymousUser
 # Why anyone but staff and coordinators is refused, on pages and in the API.
@@ -141,11 +140,3 @@ def visitor_choices() -> QuerySet[User]:
         .select_related("organization")
         .order_by("role", "last_name", "first_name", "username")
     )
-
-
-def organizations_matching(query: str, limit: int = 15) -> QuerySet[Organization]:
-    """Organisations whose name or kana contains the query, width and kana insensitive (the register's key)."""
-    key = search_key(query)
-    if not key:
-        return Organization.objects.none()
-    return Organization.objects.filter(search_key__contains=key).order_by("name_kana", "pk")[:limit]

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
 from clusternet.core.permissions import require
-from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 from events.forms.exhibitions import ExhibitorForm, LeadContactForm, LeadForm
 from events.models import Event, EventKind
@@ -21,8 +20,7 @@ from events.permissions import can_run_event
 from events.selectors.events import event_get
 from events.services import exhibitions as services
 from members.models import Organization
-
-SEARCH_RESULTS = 15
+from members.selectors import organizations_matching
 
 
 def _exhibition(request: AuthenticatedHttpRequest, exhibition_id: int) -> Event:
@@ -38,10 +36,7 @@ def exhibitors(request: AuthenticatedHttpRequest, exhibition_id: int) -> HttpRes
     """The booth's firms, and a form to add one found by name or kana (htmx answers the choices)."""
     event = _exhibition(request, exhibition_id)
     query = request.GET.get("q", "").strip()
-    key = search_key(query)
-    organizations = (
-        Organization.objects.filter(search_key__contains=key).order_by("name_kana")[:SEARCH_RESULTS] if key else []
-    )
+    organizations = organizations_matching(query)
     if request.method == "GET" and request.htmx and "q" in request.GET:
         return render(
             request, "events/exhibition_organization_choices.html", {"organizations": organizations, "query": query}

@@ -18,7 +18,6 @@ from billing.fiscal import fiscal_year_of, today
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.forms import add_service_error
 from clusternet.core.permissions import require
-from clusternet.core.text import search_key
 from clusternet.core.types import AuthenticatedHttpRequest
 from events.forms.study_groups import (
     AttendanceForm,
@@ -41,8 +40,7 @@ from events.selectors.study_groups import (
 )
 from events.services import study_groups as services
 from members.models import Organization
-
-SEARCH_RESULTS = 15
+from members.selectors import organizations_matching
 
 
 @login_required
@@ -113,10 +111,7 @@ def member_add(request: AuthenticatedHttpRequest, study_group_id: int) -> HttpRe
     source = request.POST if request.method == "POST" else request.GET
     organization = _organization(source.get("organization"))
     query = request.GET.get("q", "").strip()
-    key = search_key(query)
-    organizations = (
-        Organization.objects.filter(search_key__contains=key).order_by("name_kana")[:SEARCH_RESULTS] if key else []
-    )
+    organizations = organizations_matching(query)
     form = RosterEntryForm(request.POST if request.method == "POST" else None, organization=organization)
     context = {"group": group, "form": form, "organization": organization, "organizations": organizations,
                "query": query, "choose_url": reverse("study-group-member-add", args=[group.pk])}  # fmt: skip

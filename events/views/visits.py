@@ -49,6 +49,7 @@ from events.permissions import (
 from events.selectors import visits as selectors
 from events.services import visits as services
 from members.models import Organization
+from members.selectors import organizations_matching
 
 PAGE_SIZE = 50
 
@@ -78,7 +79,7 @@ def _organization(value: str | None) -> Organization | None:
 def _organization_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The htmx answer to a search in the organisation box of the visit and plan forms."""
     query = request.GET.get("q", "")
-    context = {"organizations": selectors.organizations_matching(query), "query": query}
+    context = {"organizations": organizations_matching(query), "query": query}
     return render(request, "events/visit_organization_choices.html", context)
 
 
