@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("members.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("events.api.urls")),
+    path("", include("matching.api.urls")),
 ]

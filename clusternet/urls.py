@@ -9,6 +9,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("billing/", include("billing.urls")),
+    path("matching/", include("matching.urls")),
     path("", include("events.urls")),
     path("", include("members.urls")),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "members",
     "billing",
     "events",
+    "matching",
 ]
 
 MIDDLEWARE = [
