@@ -6,6 +6,7 @@ from django.urls import path
 # -- imports: recommendations --
 # -- imports: cases --
 # -- imports: sessions --
+from matching.views import sessions as sessions_views
 # -- imports: scheduling --
 # -- imports: timetables & outcomes --
 
@@ -14,6 +15,7 @@ urlpatterns: list = [
     # -- recommendations --
     # -- cases --
     # -- sessions --
+    path("sessions/<int:matching_session_id>/", sessions_views.session_detail, name="session-detail"),
     # -- scheduling --
     # -- timetables & outcomes --
 ]
