@@ -15,6 +15,7 @@ from matching.models.entries import (
     TechField,
     Visibility,
 )
+from matching.models.recommender import NeedIndex, SeedIndex, SynonymGroup
 from matching.models.sessions import (
     MatchingSession,
     MatchingSessionStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingStatus",
     "Need",
+    "NeedIndex",
     "NeedTiming",
     "ParticipantStatus",
     "PatentStatus",
@@ -57,10 +59,12 @@ __all__ = [
     "ScheduleRun",
     "ScheduleRunStatus",
     "Seed",
+    "SeedIndex",
     "SessionCoordinator",
     "SessionParticipant",
     "SessionSlot",
     "Stage",
+    "SynonymGroup",
     "TechField",
     "TimetableMail",
     "Visibility",
