@@ -137,10 +137,10 @@ def instance_from_json(data: Any) -> Instance:
                 raise InstanceError(f"request {rid} names an unknown participant {raw!r}")
         if a == b:
             raise InstanceError(f"request {rid} asks {a} to meet themselves")
-        key = (min(a, b), max(a, b))
-        if key in pairs:
-            raise InstanceError(f"request {rid} repeats the pair {a}–{b} of request {pairs[key]}")
-        pairs[key] = rid
+        pair = (min(a, b), max(a, b))
+        if pair in pairs:
+            raise InstanceError(f"request {rid} repeats the pair {a}–{b} of request {pairs[pair]}")
+        pairs[pair] = rid
         priority = r.get("priority")
         if priority not in WEIGHT or isinstance(priority, bool):
             raise InstanceError(f"request {rid}: priority must be 1, 2 or 3, not {priority!r}")
