@@ -39,7 +39,7 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     coordinator = CoordinatorChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
-    field = forms.ChoiceField(label=_("Field"), required=False)
+    field = forms.ChoiceField(label=_("Tech field"), required=False)
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, with_stage: bool = True, **kwargs: Any) -> None:
@@ -66,6 +66,9 @@ class CaseForm(forms.ModelForm[MatchingCase]):
     seed = EntryChoiceField(label=_("Seed"), queryset=Seed.objects.none(), required=False)
     need = EntryChoiceField(label=_("Need"), queryset=Need.objects.none(), required=False)
     coordinator = CoordinatorChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
+    # The model's "title" reads as a person's title in Japanese; here it is the case's name.
+    title = forms.CharField(label=_("Case title"), max_length=200, required=False)
+    field = forms.ChoiceField(label=_("Tech field"), choices=[("", "—"), *TechField.choices], required=False)
 
     class Meta:
         model = MatchingCase
