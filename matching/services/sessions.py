@@ -522,7 +522,9 @@ def meeting_add_by_coordinator(
 
 
 @transaction.atomic
-def meeting_request_mark_coordinator(*, actor: User, request: MeetingRequest, needs_coordinator: bool) -> MeetingRequest:
+def meeting_request_mark_coordinator(
+    *, actor: User, request: MeetingRequest, needs_coordinator: bool
+) -> MeetingRequest:
     """Coordinators mark which meetings need one of them present."""
     _require(can_run_session(actor, request.session))
     request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
@@ -628,7 +630,9 @@ def _notify_batch() -> tuple[int, bool]:
         batch = list(
             MeetingRequest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=RequestStatus.EXPIRED, expiry_notice_sent_at__isnull=True)
-            .select_related("requester__organization", "requester__contact", "requested__organization", "session__event")
+            .select_related(
+                "requester__organization", "requester__contact", "requested__organization", "session__event"
+            )
             .order_by("requester_id", "pk")[:BATCH_SIZE]
         )
         if not batch:

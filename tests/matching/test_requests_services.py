@@ -83,7 +83,9 @@ def test_the_database_refuses_a_pair_the_check_missed(session, pair, monkeypatch
 
 
 def test_requests_after_the_deadline_are_refused(session, pair):
-    MatchingSession.objects.filter(pk=session.pk).update(request_deadline=timezone.now() - datetime.timedelta(minutes=1))
+    MatchingSession.objects.filter(pk=session.pk).update(
+        request_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    )
     session.refresh_from_db()
     with pytest.raises(ApplicationError, match="deadline for meeting requests has passed"):
         services.meeting_request_create(
@@ -125,7 +127,9 @@ def test_the_priority_must_be_1_to_3(session, pair, priority):
 def test_a_member_cannot_request_for_another_organisation(session, pair):
     outsider = UserFactory(role=Role.MEMBER, organization=OrganizationFactory())
     with pytest.raises(ApplicationError):
-        services.meeting_request_create(actor=outsider, session=session, requester=pair[0], requested=pair[1], priority=1)
+        services.meeting_request_create(
+            actor=outsider, session=session, requester=pair[0], requested=pair[1], priority=1
+        )
     assert not MeetingRequest.objects.exists()
 
 

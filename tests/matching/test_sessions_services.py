@@ -34,7 +34,10 @@ def fair():
 def test_a_session_is_created_for_a_matching_fair_with_its_slots(staff):
     event = fair()
     first = event.starts_at
-    slots = [(first, first + datetime.timedelta(minutes=20)), (first + datetime.timedelta(minutes=25), first + datetime.timedelta(minutes=45))]
+    slots = [
+        (first, first + datetime.timedelta(minutes=20)),
+        (first + datetime.timedelta(minutes=25), first + datetime.timedelta(minutes=45)),
+    ]
     session = services.session_create(
         actor=staff, event=event, table_count=12, request_deadline=event.starts_at - datetime.timedelta(days=7),
         response_days=3, min_meetings=1, slots=slots,
@@ -74,7 +77,10 @@ def test_a_deadline_after_the_fair_begins_is_refused(staff):
 def test_overlapping_slots_are_refused(staff):
     event = fair()
     first = event.starts_at
-    slots = [(first, first + datetime.timedelta(minutes=20)), (first + datetime.timedelta(minutes=10), first + datetime.timedelta(minutes=30))]
+    slots = [
+        (first, first + datetime.timedelta(minutes=20)),
+        (first + datetime.timedelta(minutes=10), first + datetime.timedelta(minutes=30)),
+    ]
     with pytest.raises(ApplicationError, match="overlaps"):
         services.session_create(
             actor=staff, event=event, table_count=4, request_deadline=first - datetime.timedelta(days=1), slots=slots
@@ -192,7 +198,9 @@ def test_unavailable_slots_must_exist(staff):
 def test_an_organisation_user_edits_only_their_own_profile_and_slots():
     participant = SessionParticipantFactory()
     user = UserFactory(role=Role.MEMBER, organization=participant.organization)
-    services.participant_update(actor=user, participant=participant, data={"profile": "樹脂成形", "unavailable_slots": [1]})
+    services.participant_update(
+        actor=user, participant=participant, data={"profile": "樹脂成形", "unavailable_slots": [1]}
+    )
     with pytest.raises(ApplicationError):
         services.participant_update(actor=user, participant=participant, data={"status": "declined"})
     other = UserFactory(role=Role.MEMBER, organization=OrganizationFactory())
@@ -220,7 +228,9 @@ def test_coordinators_must_be_internal_and_added_once(staff):
     with pytest.raises(ApplicationError, match="already coordinates"):
         services.coordinator_add(actor=staff, session=session, user=coordinator)
     with pytest.raises(ApplicationError, match="Only the association's staff and coordinators"):
-        services.coordinator_add(actor=staff, session=session, user=UserFactory(role=Role.MEMBER, organization=OrganizationFactory()))
+        services.coordinator_add(
+            actor=staff, session=session, user=UserFactory(role=Role.MEMBER, organization=OrganizationFactory())
+        )
     with pytest.raises(ApplicationError, match="no time slot 9"):
         services.coordinator_update(actor=coordinator, coordinator=added, unavailable_slots=[8])
     services.coordinator_update(actor=coordinator, coordinator=added, unavailable_slots=[0])
