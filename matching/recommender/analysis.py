@@ -69,7 +69,7 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     # A tokenizer is not thread-safe; the dictionary is loaded once per thread (about 40 ms).
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
-        tokenizer = _local.tokenizer = Dictionary(dict="core").create(SplitMode.C)
+        tokenizer = _local.tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
     return tokenizer
 
 

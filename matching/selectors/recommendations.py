@@ -4,6 +4,11 @@ Scores are BM25 over the analysed words, synonyms, kanji and character bigrams (
 with a small bonus for the same field and the coordinators' feedback on the exact pair (useful: raised,
 not useful: lowered). Candidates are the active entries the viewer may see (see `matching.recommender.index`
 for the rule and why); the reasons only quote words of the two texts, both visible to the viewer.
+
+Who asks: internal users (staff, coordinators) for any entry; member and bank users for their own
+organisation's entries only — another organisation's entry answers 404 like an invisible one, since its
+recommendations are that organisation's business (and would list candidates it has not asked for). Anyone
+else (evaluators) is refused with 403.
 """
 
 from collections.abc import Mapping
@@ -11,9 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Case, Model, QuerySet, Sum, When
+from django.http import Http404
 
 from matching.models import EntryStatus, Need, RecommendationFeedback, Seed
-from matching.permissions import can_coordinate
+from clusternet.core.permissions import require
+from matching.permissions import can_coordinate, can_use_matching
 from matching.recommender import analysis, scoring
 from matching.recommender.index import Collection, collection, index_model, synonyms
 from matching.selectors.visibility import Viewer, needs_visible_to, seeds_visible_to
@@ -39,6 +46,25 @@ class Recommendation:
     entry: Seed | Need
     score: float
     reasons: list[Reason] = field(default_factory=list)
+
+
+def recommendable_need(*, viewer: Viewer, need_id: int) -> Need:
+    """The need whose recommendations the viewer may ask for: 403 for roles without matching, else 404."""
+    return _recommendable(viewer, needs_visible_to(viewer), need_id)  # type: ignore[return-value]
+
+
+def recommendable_seed(*, viewer: Viewer, seed_id: int) -> Seed:
+    return _recommendable(viewer, seeds_visible_to(viewer), seed_id)  # type: ignore[return-value]
+
+
+def _recommendable(viewer: Viewer, visible: QuerySet, entry_id: int) -> Seed | Need:
+    require(can_use_matching(viewer))
+    if not can_coordinate(viewer):
+        visible = visible.filter(owner_id=getattr(viewer, "organization_id", None))
+    entry = visible.select_related("owner").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
 
 
 def need_recommendations(*, viewer: Viewer, need: Need, limit: int = 10) -> list[Recommendation]:
