@@ -37,7 +37,7 @@ def test_staff_see_the_grid_and_the_requests_left_out_in_japanese(client_for):
     page = client_for(Role.SECRETARIAT).get(reverse("schedule-detail", args=[session.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "最適化" in html or "Optimise" in html
+    assert "簡易配置（高速）" in html and "最適化する" in html and "配置されていない承諾済みの申込" in html
     assert str(people[0].organization) in html and "🔒" in html
     assert str(people[2].organization) in html  # in the unscheduled list
 
