@@ -49,9 +49,7 @@ class EntryForm(forms.Form):
         help_text=_("Only when “Named organisations” is chosen."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    accept = forms.BooleanField(
-        label=_("Accept at once (decided at the coordinators' meeting)"), required=False
-    )
+    accept = forms.BooleanField(label=_("Accept at once (decided at the coordinators' meeting)"), required=False)
 
     KIND_FIELDS: list[str] = []
 
@@ -110,28 +108,23 @@ class NeedForm(EntryForm):
 
 class EntryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    field = forms.ChoiceField(label=pgettext_lazy("entry", "Field"), choices=ANY + TechField.choices, required=False)
-    stage = forms.ChoiceField(label=_("Stage"), choices=ANY + Stage.choices, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=ANY + EntryStatus.choices, required=False)
+    field = forms.ChoiceField(label=pgettext_lazy("entry", "Field"), choices=[*ANY, *TechField.choices], required=False)
+    stage = forms.ChoiceField(label=_("Stage"), choices=[*ANY, *Stage.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[*ANY, *EntryStatus.choices], required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 
 class SeedFilterForm(EntryFilterForm):
-    patent_status = forms.ChoiceField(label=_("Patent status"), choices=ANY + PatentStatus.choices, required=False)
+    patent_status = forms.ChoiceField(label=_("Patent status"), choices=[*ANY, *PatentStatus.choices], required=False)
     willingness = forms.ChoiceField(
         label=_("Open to"),
-        choices=ANY
-        + [
-            ("license", _("Licensing")),
-            ("joint_research", _("Joint research")),
-            ("supply", _("Supply")),
-        ],
+        choices=[*ANY, ("license", _("Licensing")), ("joint_research", _("Joint research")), ("supply", _("Supply"))],
         required=False,
     )
 
 
 class NeedFilterForm(EntryFilterForm):
-    timing = forms.ChoiceField(label=_("Desired timing"), choices=ANY + NeedTiming.choices, required=False)
+    timing = forms.ChoiceField(label=_("Desired timing"), choices=[*ANY, *NeedTiming.choices], required=False)
 
 
 class ScreeningRowForm(forms.Form):
@@ -145,9 +138,7 @@ class ScreeningRowForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Question or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=_("Question or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 ScreeningFormSet = forms.formset_factory(ScreeningRowForm, extra=0)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.mail import EmailMessage
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.services import apply_fields
-from events.models import ExhibitionLead, Visit
+from events.models import ExhibitionLead
 from matching.models import EntryStatus, Need, NeedTiming, PatentStatus, Seed, Stage, TechField, Visibility
 from matching.permissions import can_coordinate, can_edit_entry, can_use_matching
 from matching.services.recommendations import entry_index_later
@@ -128,7 +129,7 @@ def _validate(entry: Seed | Need, audience: list[Organization]) -> list[Organiza
             raise ApplicationError(
                 _("The budget's lower end cannot be above its upper end."), extra={"field": "budget_max"}
             )
-    if entry.visit_id is not None and entry.visit.organization_id != entry.owner_id:
+    if entry.visit is not None and entry.visit.organization_id != entry.owner_id:
         raise ApplicationError(
             _("The visit linked to an entry must be to the entry's organisation."), extra={"field": "visit"}
         )
@@ -149,7 +150,9 @@ def _owner_for(actor: User, owner: Organization | None) -> Organization:
         raise ApplicationError(_("Your account cannot register seeds or needs."))
     if not can_coordinate(actor):
         # A firm registers for itself only, whatever the request said.
-        return Organization.objects.get(pk=actor.organization_id)
+        if actor.organization is None:
+            raise ApplicationError(_("Your account cannot register seeds or needs."))
+        return actor.organization
     if owner is None:
         raise ApplicationError(_("Choose the organisation the entry belongs to."), extra={"field": "owner"})
     return owner
@@ -184,8 +187,8 @@ def _create(
             raise ApplicationError(_("Only coordinators accept entries."), extra={"field": "accept"})
         # Registered at the coordinators' meeting: screened on the spot.
         entry.status, entry.screened_by, entry.screened_at = EntryStatus.ACTIVE, actor, timezone.now()
-    if lead is not None:
-        entry.lead = lead  # type: ignore[union-attr]
+    if lead is not None and isinstance(entry, Need):
+        entry.lead = lead
     names = _validate(entry, _audience_resolve(audience))
     _save(entry, actor=actor, audience=names)
     return entry
@@ -235,16 +238,14 @@ def need_from_lead(
     """
     if not can_coordinate(actor):
         raise ApplicationError(_("Only coordinators register needs from exhibition leads."))
-    if lead.contact_id is not None:
+    if lead.contact is not None:
         owner = lead.contact.organization
     if owner is None:
         raise ApplicationError(
             _("This lead is not in the register yet: choose its organisation, or make the lead a contact first."),
             extra={"field": "owner"},
         )
-    return _create(
-        Need, NEED_FIELDS, actor=actor, owner=owner, data=data, audience=audience, accept=accept, lead=lead
-    )
+    return _create(Need, NEED_FIELDS, actor=actor, owner=owner, data=data, audience=audience, accept=accept, lead=lead)
 
 
 def _update(
@@ -275,9 +276,7 @@ def _update(
     if "visit" in data and not internal and data["visit"] != entry.visit:
         raise ApplicationError(_("Only coordinators link an entry to a visit."), extra={"field": "visit"})
     apply_fields(entry, data, allowed)
-    names = (
-        _audience_resolve(audience) if audience is not None else list(entry.audience.all())
-    )
+    names = _audience_resolve(audience) if audience is not None else list(entry.audience.all())
     names = _validate(entry, names)
     if not internal and entry.status == EntryStatus.QUESTION:
         # The firm answered the coordinators' question by editing: back to the queue.
@@ -303,7 +302,7 @@ def need_update(
     return _update(need, NEED_FIELDS, actor=actor, data=data, audience=audience)
 
 
-def _set_status(entry: EntryT, *, actor: User, status: str) -> EntryT:
+def _set_status(entry: Seed | Need, *, actor: User, status: str) -> Seed | Need:
     entry.status = status
     entry._history_user = actor  # type: ignore[union-attr]
     entry.save(update_fields=["status", "updated_at"])
@@ -312,7 +311,7 @@ def _set_status(entry: EntryT, *, actor: User, status: str) -> EntryT:
 
 
 @transaction.atomic
-def entry_submit(*, actor: User, entry: EntryT) -> EntryT:
+def entry_submit(*, actor: User, entry: Seed | Need) -> Seed | Need:
     """Puts a draft, an entry sent back with a question, or a withdrawn one (back) in the screening queue."""
     if not can_edit_entry(actor, entry):
         raise ApplicationError(_("You cannot change this entry."))
@@ -323,7 +322,7 @@ def entry_submit(*, actor: User, entry: EntryT) -> EntryT:
 
 
 @transaction.atomic
-def entry_withdraw(*, actor: User, entry: EntryT) -> EntryT:
+def entry_withdraw(*, actor: User, entry: Seed | Need) -> Seed | Need:
     """Takes an entry out of matching and out of the queue, at the owner's or a coordinator's wish."""
     if not can_edit_entry(actor, entry):
         raise ApplicationError(_("You cannot change this entry."))
@@ -395,9 +394,7 @@ def entries_screen(*, actor: User, decisions: Sequence[Decision]) -> list[Seed |
         by_owner[entry.owner_id].append(("seed" if isinstance(entry, Seed) else "need", entry.pk))
     for owner_id, keys in by_owner.items():
         # robust: a mail server that is down must not turn a saved screening into an error page.
-        transaction.on_commit(
-            lambda owner_id=owner_id, keys=keys: screening_results_send(owner_id, keys), robust=True
-        )
+        transaction.on_commit(partial(screening_results_send, owner_id, keys), robust=True)
     return screened
 
 
@@ -408,9 +405,9 @@ def screening_results_send(owner_id: int, keys: Sequence[tuple[str, int]]) -> in
     needs = {n.pk: n for n in Need.objects.filter(pk__in=[pk for kind, pk in keys if kind == "need"])}
     found: dict[str, dict[int, Seed | Need]] = {"seed": dict(seeds), "need": dict(needs)}
     entries = [found[kind][pk] for kind, pk in keys if pk in found[kind]]
-    recipients = User.objects.filter(
-        organization_id=owner_id, role__in=ORGANIZATION_ROLES, is_active=True
-    ).exclude(email="")
+    recipients = User.objects.filter(organization_id=owner_id, role__in=ORGANIZATION_ROLES, is_active=True).exclude(
+        email=""
+    )
     sent = 0
     for user in recipients:
         with translation.override(user.language or "ja"):

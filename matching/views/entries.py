@@ -137,9 +137,7 @@ def _visit(request: AuthenticatedHttpRequest, source: Any) -> Visit | None:
     return Visit.objects.select_related("organization").filter(pk=int(value)).first()
 
 
-def _entry_create(
-    request: AuthenticatedHttpRequest, kind: str, *, lead: ExhibitionLead | None = None
-) -> HttpResponse:
+def _entry_create(request: AuthenticatedHttpRequest, kind: str, *, lead: ExhibitionLead | None = None) -> HttpResponse:
     if request.method == "GET" and request.htmx and "q" in request.GET:
         return _organization_choices(request)
     data = request.POST if request.method == "POST" else None
@@ -151,7 +149,7 @@ def _entry_create(
         owner = Organization.objects.filter(pk=int(value)).first() if value.isdigit() else None
         if owner is None and visit is not None:
             owner = visit.organization
-        if owner is None and lead is not None and lead.contact_id is not None:
+        if owner is None and lead is not None and lead.contact is not None:
             owner = lead.contact.organization
     initial: dict[str, Any] = {"owner": owner}
     if lead is not None:
@@ -218,13 +216,9 @@ def _entry_edit(request: AuthenticatedHttpRequest, kind: str, entry_id: int) -> 
             entry_data["owner"] = form.chosen_owner()
         try:
             if isinstance(entry, Seed):
-                services.seed_update(
-                    actor=request.user, seed=entry, data=entry_data, audience=form.chosen_audience()
-                )
+                services.seed_update(actor=request.user, seed=entry, data=entry_data, audience=form.chosen_audience())
             else:
-                services.need_update(
-                    actor=request.user, need=entry, data=entry_data, audience=form.chosen_audience()
-                )
+                services.need_update(actor=request.user, need=entry, data=entry_data, audience=form.chosen_audience())
         except (ApplicationError, ValidationError) as error:
             add_service_error(form, error)
         else:
@@ -261,8 +255,7 @@ def _entry_detail(request: AuthenticatedHttpRequest, kind: str, entry_id: int) -
         "internal": internal,
         # The coordinators' question or reason is for the owner and the coordinators.
         "show_note": internal or own,
-        "can_edit": can_edit_entry(request.user, entry)
-        and (internal or entry.status in services.EDITABLE_STATUSES),
+        "can_edit": can_edit_entry(request.user, entry) and (internal or entry.status in services.EDITABLE_STATUSES),
         "can_withdraw": can_edit_entry(request.user, entry)
         and entry.status not in (EntryStatus.WITHDRAWN, EntryStatus.DECLINED),
         "recommendations_url": _recommendations_url(kind, entry.pk)
@@ -323,7 +316,7 @@ def screening_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows: list[int] = []
         for index, row in enumerate(formset.cleaned_data):
             # An entry screened meanwhile by someone else is no longer in the queue: its row is skipped.
-            entry = by_key.get((row.get("kind"), row.get("entry_id")))
+            entry = by_key.get((str(row.get("kind")), int(row.get("entry_id") or 0)))
             if entry is not None and row.get("decision"):
                 decisions.append((entry, row["decision"], row["note"]))
                 rows.append(index)

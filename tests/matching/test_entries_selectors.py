@@ -56,7 +56,9 @@ def test_text_search_folds_widths(users):
 
 
 def test_filters_by_field_patent_willingness_and_timing(users):
-    SeedFactory(title="特許あり", field=TechField.IT_ELECTRONICS, patent_status=PatentStatus.GRANTED, offers_license=True)
+    SeedFactory(
+        title="特許あり", field=TechField.IT_ELECTRONICS, patent_status=PatentStatus.GRANTED, offers_license=True
+    )
     SeedFactory(title="特許なし")
     NeedFactory(title="急ぎ", timing="soon")
     NeedFactory(title="未定")

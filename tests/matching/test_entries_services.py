@@ -4,7 +4,7 @@ edits, resubmission and withdrawal, needs from exhibition leads, and the re-inde
 import pytest
 
 from clusternet.core.exceptions import ApplicationError
-from events.models import ExhibitionLead, EventKind
+from events.models import EventKind, ExhibitionLead
 from matching.models import EntryStatus, Need, NeedTiming, Seed, TechField, Visibility
 from matching.services import entries as services
 from members.models import Role
