@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sudachipy import Dictionary, SplitMode
+from sudachipy import Dictionary, SplitMode, Tokenizer
 
 TITLE_WEIGHT = 2.0
 DESCRIPTION_WEIGHT = 1.0
@@ -65,7 +65,7 @@ class Analysis:
 _local = threading.local()
 
 
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Tokenizer:
     # A tokenizer is not thread-safe; the dictionary is loaded once per thread (about 40 ms).
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:

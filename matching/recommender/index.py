@@ -35,7 +35,7 @@ MAX_PENDING = 2000
 # Rows saved just before the last check may commit just after it: read back this far.
 COMMIT_MARGIN = datetime.timedelta(seconds=30)
 
-KINDS: dict[str, tuple[type[Model], type[Model]]] = {"seed": (Seed, SeedIndex), "need": (Need, NeedIndex)}
+KINDS: dict[str, tuple[Any, Any]] = {"seed": (Seed, SeedIndex), "need": (Need, NeedIndex)}
 
 
 def index_model(kind: str) -> type[SeedIndex] | type[NeedIndex]:
@@ -101,7 +101,7 @@ def entry_index(*, kind: str, entry_id: int) -> None:
     if entry is None:
         row_model.objects.filter(pk=entry_id).delete()
         return
-    row_model.objects.update_or_create(pk=entry_id, defaults=index_values(entry, synonyms()))  # type: ignore[arg-type]
+    row_model.objects.update_or_create(pk=entry_id, defaults=index_values(entry, synonyms()))
 
 
 def index_many(kind: str, entries: QuerySet, *, batch: int = 2000) -> int:
@@ -121,7 +121,7 @@ def index_many(kind: str, entries: QuerySet, *, batch: int = 2000) -> int:
     return count
 
 
-def _upsert(row_model: type[Model], rows: list[Model]) -> int:
+def _upsert(row_model: Any, rows: list[Model]) -> int:
     row_model.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -166,7 +166,7 @@ def clear_cache() -> None:
     _synonyms.signature = ()
 
 
-def _signature(row_model: type[Model]) -> tuple[int, datetime.datetime | None]:
+def _signature(row_model: Any) -> tuple[int, datetime.datetime | None]:
     state = row_model.objects.aggregate(count=Count("pk"), newest=Max("updated_at"))
     return state["count"], state["newest"]
 
@@ -197,9 +197,9 @@ def collection(kind: str) -> Collection:
         current = _collections.get(kind)
         if current is not None and signature == current.signature:
             return current
-        newer = current is not None and signature[1] is not None and current.newest is not None
-        if newer and current is not None and signature[1] > current.newest and signature[0] >= current.signature[0]:
-            changed = row_model.objects.filter(updated_at__gte=current.newest - COMMIT_MARGIN).values_list(
+        newest, built = signature[1], current.newest if current is not None else None
+        if current is not None and newest and built and newest > built and signature[0] >= current.signature[0]:
+            changed = row_model.objects.filter(updated_at__gte=built - COMMIT_MARGIN).values_list(
                 "pk", "terms", "active", "field"
             )
             for pk, terms, is_active, entry_field in changed:

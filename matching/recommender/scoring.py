@@ -8,7 +8,7 @@ anyone's statistics); a feature no public entry has gets the highest idf.
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +103,9 @@ def query_weight(term: str, tf: float) -> float:
     return kind_weight(term) * (1 + math.log(tf)) if tf >= 1 else kind_weight(term) * tf
 
 
-def score_one(query: Mapping[str, float], terms: Mapping[str, float], *, idf_of, average_length: float) -> float:  # type: ignore[no-untyped-def]
+def score_one(
+    query: Mapping[str, float], terms: Mapping[str, float], *, idf_of: Callable[[str], float], average_length: float
+) -> float:
     """The same score as `Matrix.scores` for one document kept outside the matrix (a row changed since)."""
     norm = K1 * (1 - B + B * length_of(terms) / average_length)
     total = 0.0

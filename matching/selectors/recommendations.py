@@ -18,8 +18,8 @@ import numpy as np
 from django.db.models import Case, Model, QuerySet, Sum, When
 from django.http import Http404
 
-from matching.models import EntryStatus, Need, RecommendationFeedback, Seed
 from clusternet.core.permissions import require
+from matching.models import EntryStatus, Need, RecommendationFeedback, Seed
 from matching.permissions import can_coordinate, can_use_matching
 from matching.recommender import analysis, scoring
 from matching.recommender.index import Collection, collection, index_model, synonyms
@@ -117,14 +117,10 @@ def _scores(
 
 def _feedback(query: Seed | Need) -> dict[int, int]:
     """Net verdict per pair (+1 useful, -1 not useful, per coordinator) on the query's pairs."""
-    if isinstance(query, Need):
-        rows = RecommendationFeedback.objects.filter(need=query).values("seed_id")
-        key = "seed_id"
-    else:
-        rows = RecommendationFeedback.objects.filter(seed=query).values("need_id")
-        key = "need_id"
-    totals = rows.annotate(net=Sum(Case(When(useful=True, then=1), default=-1)))
-    return {row[key]: row["net"] for row in totals if row["net"]}
+    other = "seed_id" if isinstance(query, Need) else "need_id"
+    rows = RecommendationFeedback.objects.filter(**{"need" if other == "seed_id" else "seed": query})
+    totals = rows.values_list(other).annotate(net=Sum(Case(When(useful=True, then=1), default=-1)))
+    return {entry_id: net for entry_id, net in totals if net}
 
 
 def _recommend(*, viewer: Viewer, query: Seed | Need, kind: str, limit: int) -> list[Recommendation]:

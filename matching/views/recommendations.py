@@ -19,7 +19,7 @@ from clusternet.core.forms import add_service_error
 from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 from matching.forms.recommendations import RecommendationFeedbackForm, SynonymGroupForm
-from matching.models import RecommendationFeedback, SynonymGroup
+from matching.models import Need, RecommendationFeedback, Seed, SynonymGroup
 from matching.permissions import can_coordinate
 from matching.recommender.synonym_data import GROUPS
 from matching.selectors import recommendations as selectors
@@ -55,7 +55,7 @@ def _items(found: list[selectors.Recommendation], verdicts: dict[int, bool]) -> 
     return items
 
 
-def _query_highlight(entry, found: list[selectors.Recommendation]) -> SafeString:  # type: ignore[no-untyped-def]
+def _query_highlight(entry: Seed | Need, found: list[selectors.Recommendation]) -> SafeString:
     words = [reason.query_word for item in found for reason in item.reasons if reason.kind in ("word", "synonym")]
     return highlight(entry.description, words)
 

@@ -29,13 +29,13 @@ def fresh_index():
 
 
 def _seed(title, description, **kwargs):
-    seed = SeedFactory(title=title, description=description, **kwargs)
+    seed = SeedFactory.create(title=title, description=description, **kwargs)
     index.entry_index(kind="seed", entry_id=seed.pk)
     return seed
 
 
 def _need(title, description, **kwargs):
-    need = NeedFactory(title=title, description=description, **kwargs)
+    need = NeedFactory.create(title=title, description=description, **kwargs)
     index.entry_index(kind="need", entry_id=need.pk)
     return need
 
