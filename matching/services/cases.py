@@ -62,7 +62,10 @@ def _meeting_coordinator(*, actor: User, meeting: Meeting) -> User | None:
     first = (
         SessionCoordinator.objects.filter(session_id=meeting.session_id).select_related("user").order_by("pk").first()
     )
-    return first.user if first else None
+    if first is not None:
+        return first.user
+    # A session without coordinators: the staff member who published its schedule follows the case.
+    return meeting.session.published_by
 
 
 def _meeting_title(*, seed: Seed | None, need: Need | None, organizations: Sequence[Organization]) -> str:
@@ -76,7 +79,7 @@ def _meeting_title(*, seed: Seed | None, need: Need | None, organizations: Seque
 
 
 def _open_case_for(*, organization_ids: Sequence[int], seed_id: int | None, need_id: int | None) -> MatchingCase | None:
-    """An open (not dropped) case between exactly these parties' pair about the same seed and need."""
+    """An open (not dropped) case between these two organisations about the same seed and need."""
     same_entries: dict[str, Any] = {"seed_id": seed_id, "need_id": need_id}
     cases = MatchingCase.objects.exclude(stage=CaseStage.DROPPED).filter(**same_entries)
     for pk in organization_ids:
@@ -89,7 +92,9 @@ def case_from_meeting(*, actor: User, meeting: Meeting) -> MatchingCase:
     """The case a meeting with a follow-up (continuing, negotiating, deal) becomes, or the one it updates.
 
     Uses `meeting.case` if set, else an open case between the same two organisations about the same seed and
-    need, else opens one on the meeting's day. Both organisations become parties; the stage is at least
+    need, else opens one on the meeting's day, followed by the meeting's coordinator, else the actor when
+    internal, else the session's first coordinator, else whoever published the schedule. Both organisations
+    become parties; the stage is at least
     "meeting held" (a dropped or finished case is left where it is); the deal value is at least the sum of the
     deals recorded at the case's meetings. Sets `meeting.case`. Calling it again changes nothing more.
     Call it after the outcome is saved: the meeting is read back from the database.

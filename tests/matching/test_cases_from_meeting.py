@@ -115,3 +115,22 @@ def test_a_meeting_without_follow_up_is_refused_and_nothing_is_created(coordinat
         case_from_meeting(actor=coordinator, meeting=meeting)
 
     assert not MatchingCase.objects.exists()
+
+
+def test_the_publisher_coordinates_when_the_session_has_no_coordinator(users):
+    meeting = meeting_with(MeetingOutcome.CONTINUING)
+    meeting.session.published_by = users[Role.SECRETARIAT]
+    meeting.session.save()
+
+    case = case_from_meeting(actor=users[Role.MEMBER], meeting=meeting)
+
+    assert case.coordinator == users[Role.SECRETARIAT]
+
+
+def test_without_any_coordinator_nothing_is_created(users):
+    meeting = meeting_with(MeetingOutcome.CONTINUING)
+
+    with pytest.raises(ApplicationError, match="no coordinator"):
+        case_from_meeting(actor=users[Role.MEMBER], meeting=meeting)
+
+    assert not MatchingCase.objects.exists()
