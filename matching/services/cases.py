@@ -94,9 +94,9 @@ def case_from_meeting(*, actor: User, meeting: Meeting) -> MatchingCase:
     Uses `meeting.case` if set, else an open case between the same two organisations about the same seed and
     need, else opens one on the meeting's day, followed by the meeting's coordinator, else the actor when
     internal, else the session's first coordinator, else whoever published the schedule. Both organisations
-    become parties; the stage is at least
-    "meeting held" (a dropped or finished case is left where it is); the deal value is at least the sum of the
-    deals recorded at the case's meetings. Sets `meeting.case`. Calling it again changes nothing more.
+    become parties; the stage is at least "meeting held" (a dropped or finished case is left where it is); the
+    deal value is at least the sum of the deals recorded at the case's meetings. Sets `meeting.case`. Calling
+    it again changes nothing more.
     Call it after the outcome is saved: the meeting is read back from the database.
     """
     meeting = (
