@@ -67,7 +67,12 @@ def schedule_runs(request: AuthenticatedHttpRequest, matching_session_id: int) -
     """GET: the runs box (what the page polls). POST: start a preview, an optimisation or a refill."""
     session = selectors.session_to_schedule(viewer=request.user, matching_session_id=matching_session_id)
     if request.method == "GET":
-        return render(request, "matching/schedule_runs.html", _runs_context(session))
+        context = _runs_context(session)
+        response = render(request, "matching/schedule_runs.html", context)
+        if request.htmx and not context["busy"]:
+            # The poll saw the run finish: reload the whole page, whose grid now shows the new schedule.
+            response["HX-Refresh"] = "true"
+        return response
     refill = "refill" in request.POST
     form = ScheduleRunForm(
         {"min_meetings": 0, "time_limit": REFILL_SECONDS} if refill else request.POST,

@@ -98,7 +98,9 @@ def test_the_runs_box_polls_only_while_an_optimisation_is_under_way(client_for, 
     url = reverse("schedule-runs", args=[session.pk])
     assert 'hx-trigger="every 2s"' in client_for(Role.SECRETARIAT).get(url).content.decode()
     ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRunStatus.DONE)
-    assert "hx-trigger" not in client_for(Role.SECRETARIAT).get(url).content.decode()
+    finished = client_for(Role.SECRETARIAT).get(url, headers={"HX-Request": "true"})
+    assert "hx-trigger" not in finished.content.decode()
+    assert finished["HX-Refresh"] == "true"  # the page reloads to show the new grid
 
 
 @pytest.mark.django_db
