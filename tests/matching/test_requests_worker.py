@@ -16,7 +16,8 @@ from tests.matching.factories import MatchingSessionFactory, MeetingRequestFacto
 def test_the_expiry_run_twice_by_a_worker_mails_each_requester_once(celery_worker):
     session = MatchingSessionFactory()
     requests = [
-        MeetingRequestFactory(session=session, expires_at=timezone.now() - datetime.timedelta(hours=1)) for _ in range(3)
+        MeetingRequestFactory(session=session, expires_at=timezone.now() - datetime.timedelta(hours=1))
+        for _ in range(3)
     ]
 
     first = meeting_requests_expire_task.delay()
