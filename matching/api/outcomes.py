@@ -92,7 +92,10 @@ class MeetingRatingApi(APIView):
         serializer = MeetingRatingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = serializer.validated_data
-        sides = {meeting.request.requester_id: meeting.request.requester, meeting.request.requested_id: meeting.request.requested}
+        sides = {
+            meeting.request.requester_id: meeting.request.requester,
+            meeting.request.requested_id: meeting.request.requested,
+        }
         if "participant" in data:
             participant = sides.get(data["participant"])
         else:

@@ -23,6 +23,7 @@ Every figure comes from aggregate queries: the report costs the same few queries
 
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from matching.models import (
     MatchingSession,
@@ -52,7 +54,7 @@ from members.models import User
 def meetings_of_participant(*, participant: SessionParticipant) -> list[Meeting]:
     """The participant's meetings in slot order, each with `other` (the other side) and `own_rating` (this
     side's rating or None), in one query."""
-    meetings = list(
+    meetings: list[Meeting] = list(
         Meeting.objects.filter(
             Q(request__requester=participant) | Q(request__requested=participant), session_id=participant.session_id
         )
@@ -181,8 +183,7 @@ def session_report(*, session: MatchingSession) -> SessionReport:
 def session_report_xlsx(report: SessionReport) -> bytes:
     """The report as a workbook, headers in the active language: the figures, and the ratings."""
     workbook = Workbook()
-    figures = workbook.active
-    assert figures is not None
+    figures = cast(Worksheet, workbook.active)
     figures.title = _("Session report")[:31]
     figures.append([str(report.session.event.title)])
     figures.append([_("Figure"), _("Value")])
@@ -207,7 +208,7 @@ def meeting_get(*, viewer: User | AnonymousUser, meeting_id: int) -> Meeting:
     """A meeting for rating or recording its outcome: internal users reach any (the services then check that
     they run its session); organisation users only their own organisation's meetings (404 for others');
     users without a part in matching are refused (403)."""
-    if not can_use_matching(viewer):
+    if not isinstance(viewer, User) or not can_use_matching(viewer):
         raise PermissionDenied
     meetings = Meeting.objects.select_related("session", "request__requester", "request__requested")
     if not viewer.is_internal:

@@ -65,7 +65,7 @@ def user_name(user: User | None) -> str:
 def timetable_session(*, viewer: User | AnonymousUser, matching_session_id: int) -> MatchingSession:
     """The session, if the viewer may see some timetable of it: 403 for users without a part in matching,
     404 for organisation users whose organisation does not take part."""
-    if not can_use_matching(viewer):
+    if not isinstance(viewer, User) or not can_use_matching(viewer):
         raise PermissionDenied
     session = get_object_or_404(MatchingSession.objects.select_related("event"), pk=matching_session_id)
     if not viewer.is_internal and own_participant(viewer=viewer, session=session) is None:
@@ -77,9 +77,7 @@ def session_meetings(session: MatchingSession) -> list[Meeting]:
     """Every meeting of the session with what a timetable shows of it, in one query."""
     return list(
         Meeting.objects.filter(session=session)
-        .select_related(
-            "slot", "coordinator", "request__requester__organization", "request__requested__organization"
-        )
+        .select_related("slot", "coordinator", "request__requester__organization", "request__requested__organization")
         .order_by("slot__index", "table")
     )
 
@@ -180,8 +178,10 @@ def timetable_build(*, session: MatchingSession, audience: str, target_id: int) 
         coordinator = session.session_coordinators.filter(user_id=target_id).select_related("user").first()
         # A meeting's coordinator is normally one of the session's; the timetable follows the meetings anyway.
         meetings = session_meetings(session)
-        user = coordinator.user if coordinator else next(
-            (m.coordinator for m in meetings if m.coordinator_id == target_id), None
+        user = (
+            coordinator.user
+            if coordinator
+            else next((m.coordinator for m in meetings if m.coordinator_id == target_id), None)
         )
         return _coordinator_timetable(user, slots, meetings) if user else None
     return None
@@ -193,6 +193,8 @@ def timetable_get(
     """A timetable the viewer may see (see the module docstring), else 403 or 404."""
     if audience not in AUDIENCES:
         raise Http404
+    if not isinstance(viewer, User):
+        raise PermissionDenied
     if not can_run_session(viewer, session):
         if viewer.is_internal:
             if not (audience == COORDINATOR and target_id == viewer.pk):

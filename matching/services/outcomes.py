@@ -15,7 +15,6 @@ follow-up". Continuing, negotiating and a deal become or update a matching case
 held.
 """
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from matching.services.cases import FOLLOW_UP_OUTCOMES, case_from_meeting
 from members.models import ORGANIZATION_ROLES, User
 
 
-def _speaks_for(actor: User | AnonymousUser, participant: SessionParticipant) -> bool:
+def _speaks_for(actor: User, participant: SessionParticipant) -> bool:
     return bool(
         actor.is_authenticated
         and actor.role in ORGANIZATION_ROLES
@@ -77,7 +76,7 @@ def _held_status(meeting: Meeting) -> str:
 @transaction.atomic
 def meeting_rate(
     *,
-    actor: User | AnonymousUser,
+    actor: User,
     meeting: Meeting,
     participant: SessionParticipant,
     rating: str,
@@ -89,9 +88,7 @@ def meeting_rate(
     if not (can_run_session(actor, meeting.session) or any(_speaks_for(actor, side) for side in sides)):
         require(False)
     if participant.pk not in {side.pk for side in sides}:
-        raise ApplicationError(
-            _("This participant did not take part in the meeting."), extra={"field": "participant"}
-        )
+        raise ApplicationError(_("This participant did not take part in the meeting."), extra={"field": "participant"})
     participant = next(side for side in sides if side.pk == participant.pk)
     if not can_run_session(actor, meeting.session) and not _speaks_for(actor, participant):
         raise ApplicationError(
@@ -105,7 +102,6 @@ def meeting_rate(
             extra={"field": "rating"},
         )
     _check_started(meeting)
-    assert isinstance(actor, User)  # require() let only signed-in users through
     record, _created = MeetingRating.objects.update_or_create(
         meeting=meeting,
         participant=participant,
@@ -120,9 +116,7 @@ def meeting_rate(
 
 
 @transaction.atomic
-def meeting_outcome_record(
-    *, actor: User | AnonymousUser, meeting: Meeting, outcome: str, deal_amount: int | None = None
-) -> Meeting:
+def meeting_outcome_record(*, actor: User, meeting: Meeting, outcome: str, deal_amount: int | None = None) -> Meeting:
     """Records what came of a meeting; continuing, negotiating and deals become or update a matching case."""
     meeting = _locked_meeting(meeting)
     if not (can_run_session(actor, meeting.session) or any(_speaks_for(actor, side) for side in _sides(meeting))):
@@ -144,7 +138,6 @@ def meeting_outcome_record(
             extra={"field": "outcome"},
         )
     _check_started(meeting)
-    assert isinstance(actor, User)
     meeting.outcome = outcome
     meeting.deal_amount = deal_amount
     meeting.outcome_recorded_at = timezone.now()

@@ -97,7 +97,9 @@ def meeting_outcome(request: AuthenticatedHttpRequest, matching_session_id: int)
     require(can_run_session(request.user, session))
     meetings = list(selectors.meetings_for_outcomes(session=session))
     if request.method == "POST":
-        forms = {m.pk: MeetingOutcomeForm(request.POST, prefix=f"m{m.pk}", initial=_outcome_initial(m)) for m in meetings}
+        forms = {
+            m.pk: MeetingOutcomeForm(request.POST, prefix=f"m{m.pk}", initial=_outcome_initial(m)) for m in meetings
+        }
         failed = False
         saved = 0
         with transaction.atomic():

@@ -27,13 +27,13 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def timetable(request: AuthenticatedHttpRequest, matching_session_id: int, audience: str, target_id: int) -> HttpResponse:
+def timetable(
+    request: AuthenticatedHttpRequest, matching_session_id: int, audience: str, target_id: int
+) -> HttpResponse:
     session = selectors.timetable_session(viewer=request.user, matching_session_id=matching_session_id)
     sheet = selectors.timetable_get(viewer=request.user, session=session, audience=audience, target_id=target_id)
     if request.GET.get("format") == "pdf":
-        return _pdf_response(
-            timetables_pdf(session, [sheet]), f"timetable-{session.pk}-{audience}-{target_id}.pdf"
-        )
+        return _pdf_response(timetables_pdf(session, [sheet]), f"timetable-{session.pk}-{audience}-{target_id}.pdf")
     context = {"session": session, "timetable": sheet, "can_run": can_run_session(request.user, session)}
     return render(request, "matching/timetable_detail.html", context)
 
@@ -74,7 +74,9 @@ def timetable_index_pdf(request: AuthenticatedHttpRequest, matching_session_id: 
         selectors.TABLE: every.tables,
         selectors.COORDINATOR: every.coordinators,
     }.get(audience, every.all())
-    return _pdf_response(timetables_pdf(session, sheets), f"timetables-{session.pk}{'-' + audience if audience else ''}.pdf")
+    return _pdf_response(
+        timetables_pdf(session, sheets), f"timetables-{session.pk}{'-' + audience if audience else ''}.pdf"
+    )
 
 
 @require_POST

@@ -70,7 +70,11 @@ def test_a_member_rates_its_side_of_a_meeting_which_is_then_held(built, member):
         actor=member, meeting=built.ab, participant=built.a, rating=MeetingRatingChoice.COOPERATION_POSSIBLE,
         comment=" 試作品の評価を依頼したい ",
     )  # fmt: skip
-    assert (rating.rating, rating.comment, rating.rated_by) == ("cooperation_possible", "試作品の評価を依頼したい", member)
+    assert (rating.rating, rating.comment, rating.rated_by) == (
+        "cooperation_possible",
+        "試作品の評価を依頼したい",
+        member,
+    )
     assert Meeting.objects.get(pk=built.ab.pk).status == MeetingStatus.HELD
 
 
@@ -218,7 +222,8 @@ def test_the_member_rates_its_meetings_on_its_page_in_japanese(built, client_for
     assert "相模原電機株式会社" in page and "東京光学株式会社" in page
     assert "連携の可能性あり" in page
     response = client.post(
-        url, {"meeting": built.ab.pk, f"m{built.ab.pk}-rating": "cooperation_possible", f"m{built.ab.pk}-comment": "良い"}
+        url,
+        {"meeting": built.ab.pk, f"m{built.ab.pk}-rating": "cooperation_possible", f"m{built.ab.pk}-comment": "良い"},
     )
     assert response.status_code == 302
     assert MeetingRating.objects.get().participant == built.a
@@ -235,7 +240,8 @@ def test_the_rating_page_shows_the_service_message_beside_the_form(built, client
 
 def test_a_member_cannot_post_a_rating_for_a_meeting_it_was_not_in(built, client_for):
     response = client_for(Role.MEMBER).post(
-        reverse("meeting-rate", args=[built.session.pk]), {"meeting": built.bc.pk, f"m{built.bc.pk}-rating": "informative"}
+        reverse("meeting-rate", args=[built.session.pk]),
+        {"meeting": built.bc.pk, f"m{built.bc.pk}-rating": "informative"},
     )
     assert response.status_code == 404
     assert not MeetingRating.objects.exists()
@@ -264,7 +270,9 @@ def test_the_outcome_page_saves_every_changed_row_at_once(built, client_for):
     )  # fmt: skip
     assert response.status_code == 302
     assert dict(Meeting.objects.values_list("pk", "outcome")) == {
-        built.ab.pk: "deal", built.bc.pk: "no_follow_up", built.ac.pk: ""
+        built.ab.pk: "deal",
+        built.bc.pk: "no_follow_up",
+        built.ac.pk: "",
     }
     assert MatchingCase.objects.count() == 1
 
@@ -295,8 +303,13 @@ def test_the_outcome_page_costs_the_same_queries_however_many_meetings(built, cl
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for index in range(4):
-        first, second = SessionParticipantFactory(session=built.session), SessionParticipantFactory(session=built.session)
-        added = meeting(built.session, first, second, slot=index, table=3 + index, coordinator=UserFactory(role=Role.COORDINATOR))
+        first, second = (
+            SessionParticipantFactory(session=built.session),
+            SessionParticipantFactory(session=built.session),
+        )
+        added = meeting(
+            built.session, first, second, slot=index, table=3 + index, coordinator=UserFactory(role=Role.COORDINATOR)
+        )
         meeting_rate(actor=staff, meeting=added, participant=first, rating=MeetingRatingChoice.INFORMATIVE)
         meeting_outcome_record(actor=staff, meeting=added, outcome=MeetingOutcome.CONTINUING)
     with CaptureQueriesContext(connection) as large:
@@ -319,7 +332,9 @@ def test_the_rating_api_rates_the_callers_own_side(built, api_client_for):
 
 
 def test_the_rating_api_answers_404_for_another_organisations_meeting(built, api_client_for):
-    response = api_client_for(Role.MEMBER).post(reverse("api-meeting-rating", args=[built.bc.pk]), {"rating": "informative"})
+    response = api_client_for(Role.MEMBER).post(
+        reverse("api-meeting-rating", args=[built.bc.pk]), {"rating": "informative"}
+    )
     assert response.status_code == 404
 
 

@@ -56,7 +56,9 @@ def build_session(member_org, other_org, *, status=MatchingSessionStatus.SCHEDUL
     )
     b = SessionParticipantFactory(session=session, organization=other_org)
     third = OrganizationFactory(name="東京光学株式会社", name_kana="トウキョウコウガク")
-    c = SessionParticipantFactory(session=session, organization=third, contact=ContactFactory(organization=third, email=""))
+    c = SessionParticipantFactory(
+        session=session, organization=third, contact=ContactFactory(organization=third, email="")
+    )
     coordinator = UserFactory(role=Role.COORDINATOR, last_name="佐藤", first_name="一郎", email="sato@example.jp")
     SessionCoordinator.objects.create(session=session, user=coordinator)
     ab = meeting(session, a, b, slot=0, table=1, coordinator=coordinator, purpose="樹脂部品の軽量化について")
@@ -122,7 +124,14 @@ def test_the_participant_pdf_is_one_a4_page_in_japanese(built, client_for):
     assert len(reader.pages) == 1
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842]
     text = reader.pages[0].extract_text()
-    for words in ["タイムテーブル", "株式会社多摩精密", "山田 花子", "相模原電機株式会社", "東京光学株式会社", "佐藤 一郎"]:
+    for words in [
+        "タイムテーブル",
+        "株式会社多摩精密",
+        "山田 花子",
+        "相模原電機株式会社",
+        "東京光学株式会社",
+        "佐藤 一郎",
+    ]:
         assert words in text
     fonts = reader.pages[0]["/Resources"]["/Font"].get_object()
     assert all("IPAexGothic" in font.get_object()["/BaseFont"] for font in fonts.values())
@@ -194,7 +203,18 @@ def test_the_index_page_costs_the_same_queries_however_many_meetings(
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for index in range(4):
-        first, second = SessionParticipantFactory(session=built.session), SessionParticipantFactory(session=built.session)
-        meeting(built.session, first, second, slot=index, table=3 + index, coordinator=UserFactory(role=Role.COORDINATOR))
+        first, second = (
+            SessionParticipantFactory(session=built.session),
+            SessionParticipantFactory(session=built.session),
+        )
+        meeting(
+            built.session, first, second, slot=index, table=3 + index, coordinator=UserFactory(role=Role.COORDINATOR)
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_session_page_links_staff_to_the_timetables_outcomes_and_report(built, client_for):
+    page = client_for(Role.SECRETARIAT).get(reverse("session-detail", args=[built.session.pk])).content.decode()
+    for name in ["timetable-index", "meeting-outcome", "session-report"]:
+        assert reverse(name, args=[built.session.pk]) in page
