@@ -202,6 +202,10 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "events.models.FollowUpStatus",
         "RegistrationStatusEnum": "events.models.RegistrationStatus",
         "CheckInMethodEnum": "events.models.CheckIn.Method",
+        # matching: timetables & outcomes
+        "MeetingStatusEnum": "matching.models.MeetingStatus",
+        "MeetingOutcomeEnum": "matching.models.MeetingOutcome",
+        "MeetingRatingEnum": "matching.models.MeetingRatingChoice",
     },
 }
 

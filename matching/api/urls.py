@@ -8,6 +8,7 @@ from django.urls import path
 # -- imports: sessions --
 # -- imports: scheduling --
 # -- imports: timetables & outcomes --
+from matching.api import outcomes as outcomes_api
 
 urlpatterns: list = [
     # -- seeds & needs --
@@ -16,4 +17,16 @@ urlpatterns: list = [
     # -- sessions --
     # -- scheduling --
     # -- timetables & outcomes --
+    path(
+        "matching-sessions/<int:matching_session_id>/publish/",
+        outcomes_api.SessionPublishApi.as_view(),
+        name="api-session-publish",
+    ),
+    path(
+        "matching-sessions/<int:matching_session_id>/report/",
+        outcomes_api.SessionReportApi.as_view(),
+        name="api-session-report",
+    ),
+    path("meetings/<int:meeting_id>/rating/", outcomes_api.MeetingRatingApi.as_view(), name="api-meeting-rating"),
+    path("meetings/<int:meeting_id>/outcome/", outcomes_api.MeetingOutcomeApi.as_view(), name="api-meeting-outcome"),
 ]

@@ -6,5 +6,6 @@ from matching.tasks.recommender import entry_index_task
 # -- sessions --
 # -- scheduling --
 # -- timetables & outcomes --
+from matching.tasks.timetables import timetable_mails_send_task
 
-__all__ = ["entry_index_task"]
+__all__ = ["entry_index_task", "timetable_mails_send_task"]
