@@ -416,7 +416,8 @@ def _run(h: highspy.Highs, seconds: float, start: list[float] | None = None) -> 
         highspy.HighsModelStatus.kTimeLimit: "time_limit",
         highspy.HighsModelStatus.kInfeasible: "infeasible",
     }.get(status, h.modelStatusToString(status).lower().replace(" ", "_"))
-    values = list(h.getSolution().col_value) if info.primal_solution_status else []
+    feasible = info.primal_solution_status == int(highspy.kSolutionStatusFeasible)
+    values = list(h.getSolution().col_value) if feasible else []
     return values, bound, name
 
 
@@ -560,7 +561,8 @@ def solve(instance: Instance, *, seconds: float = 20.0, min_meetings: int = 0, e
     if status == "optimal" and values:
         selected = [reqs[j] for j in range(n) if values[j] > 0.5]
         colour, cols, _ = _slot_model(free, selected, 0, every=True)
-        placed, _b, colour_status = _run(colour, deadline - time.perf_counter())
+        # Half the time left at most, so the fallback below still has the rest.
+        placed, _b, colour_status = _run(colour, (deadline - time.perf_counter()) / 2)
         if colour_status == "optimal" and placed:
             # The relaxation's optimum is realised: it is the optimum (fairness first, then weight).
             return finish([cols[j] for j in range(len(cols)) if placed[j] > 0.5], bound, "optimal")
@@ -579,4 +581,6 @@ def solve(instance: Instance, *, seconds: float = 20.0, min_meetings: int = 0, e
     if better(best, chosen):
         chosen = best  # the time ran out before HiGHS matched the warm start
     # With fairness the relaxation's weight bound assumed its fairness value, which the slots may not allow.
+    if not math.isfinite(model_bound):  # no bound in time: the sum of what could be placed at all
+        model_bound = float(free.placeable_weight() - fixed_weight)
     return finish(chosen, model_bound if k else min(bound, model_bound), status)
