@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -65,14 +64,6 @@ def _query_without_page(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _recommendations_url(kind: str, entry_id: int) -> str | None:
-    """The recommendations page of the entry, once the recommender's pages are installed."""
-    try:
-        return reverse(f"{kind}-recommendations", args=[entry_id])
-    except NoReverseMatch:
-        return None
 
 
 # -- lists ---------------------------------------------------------------------------------------------------
@@ -258,9 +249,6 @@ def _entry_detail(request: AuthenticatedHttpRequest, kind: str, entry_id: int) -
         "can_edit": can_edit_entry(request.user, entry) and (internal or entry.status in services.EDITABLE_STATUSES),
         "can_withdraw": can_edit_entry(request.user, entry)
         and entry.status not in (EntryStatus.WITHDRAWN, EntryStatus.DECLINED),
-        "recommendations_url": _recommendations_url(kind, entry.pk)
-        if internal and entry.status == EntryStatus.ACTIVE
-        else None,
     }
     return render(request, "matching/entry_detail.html", context)
 

@@ -87,6 +87,7 @@ def test_a_coordinator_registers_a_seed_from_a_visit_and_accepts_it(client_for, 
     assert (seed.owner, seed.visit, seed.status, seed.offers_supply) == (other_org, visit, EntryStatus.ACTIVE, True)
     detail = _page(client.get(reverse("seed-detail", args=[seed.pk])))
     assert reverse("visit-detail", args=[visit.pk]) in detail
+    assert reverse("seed-recommendations", args=[seed.pk]) in detail
 
 
 def test_the_screening_question_is_shown_to_the_owner_not_to_others(client_for, users, member_org):
