@@ -110,7 +110,17 @@ class EntryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     field = forms.ChoiceField(label=pgettext_lazy("entry", "Field"), choices=[*ANY, *TechField.choices], required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=[*ANY, *Stage.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[*ANY, *EntryStatus.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            *ANY,
+            *(
+                (value, pgettext_lazy("entry status", "Withdrawn") if value == EntryStatus.WITHDRAWN else label)
+                for value, label in EntryStatus.choices
+            ),
+        ],
+        required=False,
+    )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 
@@ -133,7 +143,7 @@ class ScreeningRowForm(forms.Form):
     kind = forms.ChoiceField(choices=[("seed", "seed"), ("need", "need")], widget=forms.HiddenInput)
     entry_id = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("screening", "Decision"),
         choices=[("", _("Later")), *ScreeningDecision.choices],
         required=False,
         widget=forms.RadioSelect,

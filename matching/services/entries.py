@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.services import apply_fields
@@ -60,6 +61,13 @@ def keywords_parse(value: str | Iterable[str] | None) -> list[str]:
         if word and word not in keywords:
             keywords.append(word)
     return keywords
+
+
+def status_label(entry: Seed | Need) -> str:
+    """The entry's status for people; "Withdrawn" alone already translates as a membership's withdrawal."""
+    if entry.status == EntryStatus.WITHDRAWN:
+        return pgettext("entry status", "Withdrawn")
+    return entry.get_status_display()
 
 
 def _kind_label(entry: Seed | Need) -> str:
@@ -360,11 +368,11 @@ def entries_screen(*, actor: User, decisions: Sequence[Decision]) -> list[Seed |
         if key in seen:
             raise ApplicationError(_("“%(title)s” is decided twice.") % {"title": entry.title}, extra=extra)
         seen.add(key)
-        current = type(entry).objects.select_for_update().select_related("owner").get(pk=entry.pk)
+        current = type(entry).objects.select_for_update(of=("self",)).select_related("owner").get(pk=entry.pk)
         if current.status != EntryStatus.SUBMITTED:
             raise ApplicationError(
                 _("“%(title)s” is no longer awaiting screening (%(status)s).")
-                % {"title": current.title, "status": current.get_status_display()},
+                % {"title": current.title, "status": status_label(current)},
                 extra=extra,
             )
         if decision not in ScreeningDecision.values:
@@ -412,7 +420,7 @@ def screening_results_send(owner_id: int, keys: Sequence[tuple[str, int]]) -> in
     for user in recipients:
         with translation.override(user.language or "ja"):
             rows = [
-                {"kind": _kind_label(e), "title": e.title, "status": e.get_status_display(), "note": e.screening_note}
+                {"kind": _kind_label(e), "title": e.title, "status": status_label(e), "note": e.screening_note}
                 for e in entries
             ]
             context = {"user": user, "rows": rows}

@@ -132,9 +132,11 @@ def test_the_owner_withdraws_an_entry(client_for, member_org):
 
 def test_my_entries_lists_the_organisations_entries(client_for, member_org):
     SeedFactory(owner=member_org, title="自社シーズ", status=EntryStatus.DECLINED)
+    NeedFactory(owner=member_org, title="自社ニーズ", status=EntryStatus.WITHDRAWN)
     SeedFactory(title="他社シーズ")
     page = _page(client_for(Role.MEMBER).get(reverse("my-entries")))
     assert "自社シーズ" in page and "他社シーズ" not in page
+    assert "不採択" in page and "取り下げ" in page
     assert "自社のシーズ・ニーズ" in page
 
 
