@@ -150,3 +150,15 @@ def test_the_refusal_is_in_japanese_for_a_japanese_client(api_client_for):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
     response = client.post(reverse("api-need-list"), {**NEED, "description": ""}, format="json")
     assert response.json()["detail"] == "ニーズの内容を入力してください（解決したい課題、または求める技術）。"
+
+
+@pytest.mark.parametrize("name", ["api-seed-list", "api-need-list"])
+def test_list_queries_stay_constant_as_entries_grow(name, api, django_assert_max_num_queries):
+    factory = SeedFactory if name == "api-seed-list" else NeedFactory
+    factory.create_batch(2)
+    client = api(Role.COORDINATOR)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse(name))
+    factory.create_batch(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name)).json()["count"] == 17
