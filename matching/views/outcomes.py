@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusternet.core.exceptions import ApplicationError
@@ -17,7 +18,7 @@ from clusternet.core.forms import add_service_error
 from clusternet.core.permissions import require
 from clusternet.core.types import AuthenticatedHttpRequest
 from matching.forms.outcomes import MeetingOutcomeForm, MeetingRatingForm
-from matching.models import Meeting, ParticipantStatus, SessionParticipant
+from matching.models import MatchingSessionStatus, Meeting, ParticipantStatus, SessionParticipant
 from matching.permissions import can_run_session
 from matching.selectors import outcomes as selectors
 from matching.selectors.sessions import own_participant
@@ -82,7 +83,14 @@ def meeting_rate(request: AuthenticatedHttpRequest, matching_session_id: int) ->
         rating = meeting.own_rating  # type: ignore[attr-defined]
         initial = {"rating": rating.rating, "comment": rating.comment} if rating else {}
         rows.append((meeting, forms.get(meeting.pk) or MeetingRatingForm(initial=initial, prefix=f"m{meeting.pk}")))
-    context = {"session": session, "participant": participant, "rows": rows}
+    # Before a meeting starts its form is not shown (the service would refuse it), unless the session is over.
+    context = {
+        "session": session,
+        "participant": participant,
+        "rows": rows,
+        "now": timezone.now(),
+        "finished": session.status == MatchingSessionStatus.FINISHED,
+    }
     return render(request, "matching/rating_list.html", context)
 
 

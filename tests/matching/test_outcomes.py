@@ -354,3 +354,10 @@ def test_the_outcome_api_refuses_a_deal_without_amount_in_the_users_language(bui
     assert response.status_code == 400
     assert response.json() == {"detail": "成約金額を円で入力してください。", "extra": {"field": "deal_amount"}}
     assert Meeting.objects.get(pk=built.ab.pk).outcome == ""
+
+
+def test_the_rating_page_offers_no_form_before_the_meeting(member_org, other_org, client_for):
+    future = build_session(member_org, other_org, status=MatchingSessionStatus.PUBLISHED)
+    page = client_for(Role.MEMBER).get(reverse("meeting-rate", args=[future.session.pk])).content.decode()
+    assert "この面談は開始後に評価できます。" in page
+    assert 'name="meeting"' not in page
