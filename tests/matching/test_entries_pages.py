@@ -159,3 +159,15 @@ def test_a_coordinator_registers_a_need_from_an_exhibition_lead(client_for, othe
 def test_the_owner_search_answers_htmx(client_for, other_org):
     response = client_for(Role.COORDINATOR).get(reverse("seed-create"), {"q": "サガミ"}, HTTP_HX_REQUEST="true")
     assert other_org.name in _page(response)
+
+
+def test_the_visit_and_the_exhibition_leads_link_to_registering(client_for):
+    visit = VisitFactory()
+    lead = ExhibitionLead.objects.create(
+        event=EventFactory(kind=EventKind.EXHIBITION), name="来場 一郎", organization_name="来場", interest="防水"
+    )
+    client = client_for(Role.SECRETARIAT)
+    assert f"{reverse('need-create')}?visit={visit.pk}" in _page(client.get(reverse("visit-detail", args=[visit.pk])))
+    leads = _page(client.get(reverse("exhibition-leads", args=[lead.event_id])))
+    assert reverse("need-from-lead", args=[lead.pk]) in leads
+    assert "ニーズとして登録" in leads
