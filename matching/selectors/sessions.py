@@ -34,13 +34,13 @@ def sees_sessions(viewer: Viewer) -> bool:
 
 def session_list(*, viewer: Viewer) -> QuerySet[MatchingSession]:
     """Newest deadline first, with the event and the participant count."""
-    if not sees_sessions(viewer):
+    if not isinstance(viewer, User) or not sees_sessions(viewer):
         return MatchingSession.objects.none()
     sessions = MatchingSession.objects.select_related("event").annotate(
         participant_count=Count("participants", distinct=True)
     )
     if not viewer.is_internal:
-        sessions = sessions.filter(participants__organization_id=viewer.organization_id)
+        sessions = sessions.filter(participants__organization=viewer.organization)
     return sessions.order_by("-request_deadline", "-pk")
 
 
@@ -91,7 +91,7 @@ def request_list(
 ) -> QuerySet[MeetingRequest]:
     """Requests with both sides and their organisations in one query; an organisation user sees only the
     requests their organisation made or received."""
-    if not sees_sessions(viewer):
+    if not isinstance(viewer, User) or not sees_sessions(viewer):
         return MeetingRequest.objects.none()
     requests = MeetingRequest.objects.select_related(
         "session__event", "requester__organization", "requested__organization", "created_by", "responded_by"

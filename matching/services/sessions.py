@@ -66,7 +66,7 @@ def _check_session_numbers(session: MatchingSession) -> None:
         raise ApplicationError(_("Allow at least one day to answer a request."), extra={"field": "response_days"})
     if session.request_deadline is None:
         raise ApplicationError(_("Set when requests and answers close."), extra={"field": "request_deadline"})
-    if session.request_deadline > session.event.starts_at:
+    if session.event.starts_at is not None and session.request_deadline > session.event.starts_at:
         raise ApplicationError(
             _("Requests must close before the matching fair begins."), extra={"field": "request_deadline"}
         )
@@ -152,7 +152,11 @@ def session_update(*, actor: User, session: MatchingSession, data: dict[str, Any
 
 def _prune_unavailable(session: MatchingSession, slot_count: int) -> None:
     """Unavailable slots that no longer exist are forgotten."""
-    for row in [*session.participants.all(), *session.session_coordinators.all()]:
+    rows: list[SessionParticipant | SessionCoordinator] = [
+        *session.participants.all(),
+        *session.session_coordinators.all(),
+    ]
+    for row in rows:
         kept = [index for index in row.unavailable_slots if index < slot_count]
         if kept != row.unavailable_slots:
             row.unavailable_slots = kept

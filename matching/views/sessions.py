@@ -217,8 +217,8 @@ def participant_add(request: AuthenticatedHttpRequest, matching_session_id: int)
     require(can_run_session(request.user, session))
     query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("q", "")
     if request.method == "GET" and request.htmx and "q" in request.GET:
-        context = {"organizations": organizations_matching(query), "query": query}
-        return render(request, "matching/session_organization_choices.html", context)
+        choices = {"organizations": organizations_matching(query), "query": query}
+        return render(request, "matching/session_organization_choices.html", choices)
     data = request.POST if request.method == "POST" else None
     organization = _organization(data.get("organization")) if data else None
     form = ParticipantForm(data, slots=_slots(session), organization=organization)
@@ -242,7 +242,7 @@ def participant_add(request: AuthenticatedHttpRequest, matching_session_id: int)
             else:
                 messages.success(request, _("%(name)s was added.") % {"name": organization.name})
                 return redirect("participant-add", matching_session_id=session.pk)
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "session": session,
         "organization": organization,
