@@ -17,7 +17,45 @@ urlpatterns: list = [
     # -- recommendations --
     # -- cases --
     # -- sessions --
+    path("sessions/", sessions_views.session_list, name="session-list"),
+    path("sessions/new/", sessions_views.session_create, name="matching-session-create"),
     path("sessions/<int:matching_session_id>/", sessions_views.session_detail, name="session-detail"),
+    path("sessions/<int:matching_session_id>/edit/", sessions_views.session_edit, name="matching-session-edit"),
+    path("sessions/<int:matching_session_id>/slots/", sessions_views.session_slots, name="session-slots"),
+    path("sessions/<int:matching_session_id>/status/", sessions_views.session_status, name="session-status"),
+    path(
+        "sessions/<int:matching_session_id>/participants/new/", sessions_views.participant_add, name="participant-add"
+    ),
+    path(
+        "sessions/<int:matching_session_id>/participants/<int:participant_id>/",
+        sessions_views.participant_edit,
+        name="participant-edit",
+    ),
+    path(
+        "sessions/<int:matching_session_id>/participants/<int:participant_id>/remove/",
+        sessions_views.participant_remove,
+        name="participant-remove",
+    ),
+    path(
+        "sessions/<int:matching_session_id>/coordinators/new/",
+        sessions_views.coordinator_add,
+        name="session-coordinator-add",
+    ),
+    path(
+        "sessions/<int:matching_session_id>/coordinators/<int:coordinator_id>/",
+        sessions_views.coordinator_edit,
+        name="session-coordinator-edit",
+    ),
+    path("sessions/<int:matching_session_id>/requests/", sessions_views.request_list, name="request-list"),
+    path("sessions/<int:matching_session_id>/requests/new/", sessions_views.request_create, name="request-create"),
+    path("sessions/<int:matching_session_id>/meetings/new/", sessions_views.meeting_add, name="meeting-add"),
+    path("requests/<int:request_id>/answer/", sessions_views.request_answer, name="request-answer"),
+    path("requests/<int:request_id>/withdraw/", sessions_views.request_withdraw, name="request-withdraw"),
+    path(
+        "requests/<int:request_id>/coordinator/",
+        sessions_views.request_mark_coordinator,
+        name="request-mark-coordinator",
+    ),
     # -- scheduling --
     # -- timetables & outcomes --
     path("sessions/<int:matching_session_id>/publish/", timetables_views.session_publish, name="session-publish"),

@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.event_reminders_run_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    "meeting-requests-expire-hourly": {
+        "task": "matching.tasks.sessions.meeting_requests_expire_task",
+        "schedule": crontab(minute=5),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -202,6 +206,10 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "events.models.FollowUpStatus",
         "RegistrationStatusEnum": "events.models.RegistrationStatus",
         "CheckInMethodEnum": "events.models.CheckIn.Method",
+        # matching: sessions
+        "MatchingSessionStatusEnum": "matching.models.MatchingSessionStatus",
+        "ParticipantStatusEnum": "matching.models.ParticipantStatus",
+        "MeetingRequestStatusEnum": "matching.models.RequestStatus",
         # matching: timetables & outcomes
         "MeetingStatusEnum": "matching.models.MeetingStatus",
         "MeetingOutcomeEnum": "matching.models.MeetingOutcome",

@@ -6,6 +6,7 @@ from django.urls import path
 # -- imports: recommendations --
 # -- imports: cases --
 # -- imports: sessions --
+from matching.api import sessions as sessions_api
 # -- imports: scheduling --
 # -- imports: timetables & outcomes --
 from matching.api import outcomes as outcomes_api
@@ -15,6 +16,22 @@ urlpatterns: list = [
     # -- recommendations --
     # -- cases --
     # -- sessions --
+    path("matching-sessions/", sessions_api.MatchingSessionListApi.as_view(), name="api-matching-session-list"),
+    path(
+        "matching-sessions/<int:matching_session_id>/",
+        sessions_api.MatchingSessionDetailApi.as_view(),
+        name="api-matching-session-detail",
+    ),
+    path(
+        "matching-sessions/<int:matching_session_id>/requests/",
+        sessions_api.MeetingRequestListApi.as_view(),
+        name="api-meeting-request-list",
+    ),
+    path(
+        "meeting-requests/<int:request_id>/answer/",
+        sessions_api.MeetingRequestAnswerApi.as_view(),
+        name="api-meeting-request-answer",
+    ),
     # -- scheduling --
     # -- timetables & outcomes --
     path(

@@ -20,6 +20,7 @@ about the best-scored active candidates, a batch at a time, so the cost does not
 
 import datetime
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +33,8 @@ from matching.recommender import analysis, scoring
 from matching.recommender.synonym_data import GROUPS
 
 MAX_PENDING = 2000
-# Rows saved just before the last check may commit just after it: read back this far.
-COMMIT_MARGIN = datetime.timedelta(seconds=30)
+# A row saved just before the last check may commit just after it: new rows this far back are read again.
+COMMIT_MARGIN = datetime.timedelta(seconds=2)
 
 KINDS: dict[str, tuple[Any, Any]] = {"seed": (Seed, SeedIndex), "need": (Need, NeedIndex)}
 
@@ -172,16 +173,20 @@ def _signature(row_model: Any) -> tuple[int, datetime.datetime | None]:
 
 
 def _build(kind: str, signature: tuple) -> Collection:
-    row_model = index_model(kind)
-    rows, active, fields = [], [], []
-    for pk, terms, public, is_active, entry_field in row_model.objects.values_list(
-        "pk", "terms", "public", "active", "field"
-    ).iterator(chunk_size=5000):
-        rows.append(scoring.Row(pk, terms, public))
-        active.append(is_active)
-        fields.append(entry_field)
+    active: list[bool] = []
+    fields: list[str] = []
+
+    def rows() -> Iterator[scoring.Row]:
+        for pk, terms, public, is_active, entry_field in (
+            index_model(kind).objects.values_list("pk", "terms", "public", "active", "field").iterator(chunk_size=2000)
+        ):
+            active.append(is_active)
+            fields.append(entry_field)
+            yield scoring.Row(pk, terms, public)
+
+    matrix = scoring.Matrix(rows())
     return Collection(
-        matrix=scoring.Matrix(rows),
+        matrix=matrix,
         active=np.asarray(active, dtype=bool),
         fields=np.asarray(fields, dtype=object),
         signature=signature,
@@ -200,10 +205,13 @@ def collection(kind: str) -> Collection:
         newest, built = signature[1], current.newest if current is not None else None
         if current is not None and newest and built and newest > built and signature[0] >= current.signature[0]:
             changed = row_model.objects.filter(updated_at__gte=built - COMMIT_MARGIN).values_list(
-                "pk", "terms", "active", "field"
+                "pk", "terms", "active", "field", "updated_at"
             )
-            for pk, terms, is_active, entry_field in changed:
-                current.pending[pk] = (terms, is_active, entry_field)
+            for pk, terms, is_active, entry_field, updated_at in changed:
+                # Within the margin, a row the matrix already holds was read as it is (bar a rare late commit,
+                # which the entry's next change repairs).
+                if updated_at > built or pk not in current.matrix.position:
+                    current.pending[pk] = (terms, is_active, entry_field)
             current.signature, current.newest = signature, signature[1]
             if len(current.pending) <= MAX_PENDING:
                 return current

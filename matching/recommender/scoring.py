@@ -8,7 +8,8 @@ anyone's statistics); a feature no public entry has gets the highest idf.
 """
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,36 +40,38 @@ class Row:
 
 
 class Matrix:
-    """The BM25 document weights of a set of rows, ready to score a query against all of them at once."""
+    """The BM25 document weights of a set of rows, ready to score a query against all of them at once.
 
-    def __init__(self, rows: Sequence[Row]) -> None:
-        self.ids = np.fromiter((row.entry_id for row in rows), dtype=np.int64, count=len(rows))
-        self.position = {int(entry_id): i for i, entry_id in enumerate(self.ids)}
+    Built in one pass over `rows` (an iterator is fine: at 100,000 entries only the compact arrays are kept,
+    never the rows' dictionaries)."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
         vocabulary: dict[str, int] = {}
-        lengths = np.fromiter((length_of(row.terms) for row in rows), dtype=np.float64, count=len(rows))
-        self.average_length = float(lengths.mean()) if len(rows) else 1.0
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        df: dict[int, int] = {}
-        self.public_count = 0
-        for i, row in enumerate(rows):
-            norm = K1 * (1 - B + B * lengths[i] / self.average_length)
+        ids, lengths, public = array("q"), array("d"), array("b")
+        indptr, indices, values = array("q", [0]), array("i"), array("f")
+        for row in rows:
+            ids.append(row.entry_id)
+            lengths.append(length_of(row.terms))
+            public.append(row.public)
             for term, tf in row.terms.items():
-                column = vocabulary.setdefault(term, len(vocabulary))
-                indices.append(column)
-                data.append(tf * (K1 + 1) / (tf + norm))
-                if row.public:
-                    df[column] = df.get(column, 0) + 1
-            self.public_count += row.public
+                indices.append(vocabulary.setdefault(term, len(vocabulary)))
+                values.append(tf)
             indptr.append(len(indices))
+        self.ids = np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
+        self.position = {int(entry_id): i for i, entry_id in enumerate(self.ids)}
         self.vocabulary = vocabulary
-        self.df = np.zeros(len(vocabulary), dtype=np.int64)
-        for column, count in df.items():
-            self.df[column] = count
+        length = np.frombuffer(lengths, dtype=np.float64) if lengths else np.zeros(0)
+        self.average_length = float(length.mean()) if len(length) else 1.0
+        counts = np.diff(np.frombuffer(indptr, dtype=np.int64)).astype(np.int64)
+        frequencies: np.ndarray = np.frombuffer(values, dtype=np.float32) if values else np.zeros(0, dtype=np.float32)
+        columns = np.frombuffer(indices, dtype=np.int32) if indices else np.zeros(0, dtype=np.int32)
+        norm = np.repeat(K1 * (1 - B + B * length / self.average_length), counts).astype(np.float32)
+        is_public = np.frombuffer(public, dtype=np.int8).astype(bool) if public else np.zeros(0, dtype=bool)
+        self.public_count = int(is_public.sum())
+        self.df = np.bincount(columns[np.repeat(is_public, counts)], minlength=len(vocabulary))
         self.weights = sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(rows), len(vocabulary)),
+            (frequencies * (K1 + 1) / (frequencies + norm), columns, np.frombuffer(indptr, dtype=np.int64)),
+            shape=(len(self.ids), len(vocabulary)),
         ).tocsc()
 
     def idf(self, term: str) -> float:

@@ -169,7 +169,7 @@ def test_api_bad_limit_is_refused_with_a_message(users, api_client_for, limit):
         reverse("api-need-recommendations", args=[need.pk]), {"limit": limit}
     )
     assert response.status_code == 400
-    assert response.json()["limit"] == ["The limit must be a whole number from 1 to 100."]
+    assert response.json()["limit"] == ["件数は1から100までの整数で指定してください。"]
 
 
 def test_api_member_asks_about_own_need_only(users, api_client_for, member_org):
@@ -221,7 +221,7 @@ def test_feedback_with_htmx_answers_the_buttons(users, client_for):
     response = client_for(Role.COORDINATOR).post(
         reverse("recommendation-feedback", args=[need.pk, seed.pk]), {"useful": "no"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and "Marked not useful" in response.content.decode()
+    assert response.status_code == 200 and "有用でないと評価済み" in response.content.decode()
 
 
 def test_page_query_count_stays_constant(users, client_for, django_assert_max_num_queries):
