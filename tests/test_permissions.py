@@ -15,6 +15,7 @@ from events.models import OutcomeCategory, VisitPlan, VisitSource
 from tests.events.factories import EventFactory, FollowUpFactory, RegistrationFactory
 from tests.events.study_groups_helpers import study_group_and_exhibition_objects
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
+from tests.matching.permission_objects import sessions_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +225,31 @@ EXPECTED = {
     "api-registration-list": ("get", _row(401, 200, 200, 403, 200, 200, 403)),
     "api-registration-cancel": ("post", _row(401, 200, 200, 403, 404, 404, 403)),
     "api-registration-check-in": ("post", _row(401, 201, 201, 403, 403, 403, 403)),
+    # matching: sessions (the member user's organisation participates in the session, the bank user's does
+    # not: 404; the matrix's coordinator is not one of the session's, so sees it without running it; the
+    # `request_id` was made to the member's organisation, which may answer but not withdraw it)
+    "session-list": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "matching-session-create": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "session-detail": ("get", _row(302, 200, 200, 200, 200, 404, 403)),
+    "matching-session-edit": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "session-slots": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "session-status": ("post", _row(302, 302, 302, 403, 403, 404, 403)),
+    "participant-add": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "participant-edit": ("get", _row(302, 200, 200, 403, 200, 404, 403)),
+    "participant-remove": ("post", _row(302, 302, 302, 403, 403, 404, 403)),
+    "session-coordinator-add": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "session-coordinator-edit": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "request-list": ("get", _row(302, 200, 200, 200, 403, 404, 403)),
+    "request-create": ("get", _row(302, 200, 200, 403, 200, 404, 403)),
+    "meeting-add": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "request-answer": ("post", _row(302, 302, 302, 403, 302, 404, 403)),
+    "request-withdraw": ("post", _row(302, 302, 302, 403, 403, 404, 403)),
+    "request-mark-coordinator": ("post", _row(302, 302, 302, 403, 403, 404, 403)),
+    "api-matching-session-list": ("get", _row(401, 200, 200, 200, 200, 200, 403)),
+    "api-matching-session-detail": ("get", _row(401, 200, 200, 200, 200, 404, 403)),
+    "api-meeting-request-list": ("get", _row(401, 200, 200, 200, 200, 404, 403)),
+    # An empty answer is refused (400) once access is granted.
+    "api-meeting-request-answer": ("post", _row(401, 400, 400, 403, 400, 404, 403)),
 }
 
 
@@ -277,6 +303,7 @@ def objects():
         "outcome_category_id": OutcomeCategory.objects.first().pk,
         "session_id": event.sessions.get().pk,
         **study_group_and_exhibition_objects(),
+        **sessions_objects(),
     }
 
 

@@ -46,7 +46,7 @@ LIMIT_MESSAGE = _("The limit must be a whole number from 1 to 100.")
 class RecommendationLimitSerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, default=10, min_value=1, max_value=selectors.MAX_LIMIT,
-        error_messages={key: LIMIT_MESSAGE for key in ("invalid", "min_value", "max_value", "max_string_length")},
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value", "max_string_length"), LIMIT_MESSAGE),
     )  # fmt: skip
 
 

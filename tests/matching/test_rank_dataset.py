@@ -51,13 +51,13 @@ def test_writes_one_line_per_need_with_the_data_sets_ids_and_keeps_nothing(datas
 def test_a_bad_json_line_is_refused_and_nothing_written(dataset, tmp_path):
     (dataset / "needs.jsonl").write_text('{"id": "N1"\n', encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    with pytest.raises(CommandError, match="needs.jsonl, line 1: not valid JSON"):
+    with pytest.raises(CommandError, match=r"needs\.jsonl, line 1: not valid JSON"):
         call_command("rank_dataset", str(dataset), "--output", str(output))
     assert not output.exists()
 
 
 def test_a_missing_file_is_refused(tmp_path):
-    with pytest.raises(CommandError, match="seeds.jsonl does not exist"):
+    with pytest.raises(CommandError, match=r"seeds\.jsonl does not exist"):
         call_command("rank_dataset", str(tmp_path), "--output", str(tmp_path / "out.jsonl"))
 
 
