@@ -160,10 +160,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.sessions.meeting_requests_expire_task",
         "schedule": crontab(minute=5),
     },
-    "meeting-requests-expire-hourly": {
-        "task": "matching.tasks.sessions.meeting_requests_expire_task",
-        "schedule": crontab(minute=5),
-    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -210,10 +206,6 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "events.models.FollowUpStatus",
         "RegistrationStatusEnum": "events.models.RegistrationStatus",
         "CheckInMethodEnum": "events.models.CheckIn.Method",
-        # matching: sessions
-        "MatchingSessionStatusEnum": "matching.models.MatchingSessionStatus",
-        "ParticipantStatusEnum": "matching.models.ParticipantStatus",
-        "MeetingRequestStatusEnum": "matching.models.RequestStatus",
         # matching: sessions
         "MatchingSessionStatusEnum": "matching.models.MatchingSessionStatus",
         "ParticipantStatusEnum": "matching.models.ParticipantStatus",

@@ -7,7 +7,6 @@ from django.urls import path
 # -- imports: cases --
 # -- imports: sessions --
 from matching.api import sessions as sessions_api
-from matching.api import sessions as sessions_api
 # -- imports: scheduling --
 # -- imports: timetables & outcomes --
 from matching.api import outcomes as outcomes_api

@@ -5,9 +5,8 @@ from matching.tasks.recommender import entry_index_task
 
 # -- sessions --
 from matching.tasks.sessions import meeting_requests_expire_task
-from matching.tasks.sessions import meeting_requests_expire_task
 # -- scheduling --
 # -- timetables & outcomes --
 from matching.tasks.timetables import timetable_mails_send_task
 
-__all__ = ["entry_index_task", "meeting_requests_expire_task", "meeting_requests_expire_task", "timetable_mails_send_task"]
+__all__ = ["entry_index_task", "meeting_requests_expire_task", "timetable_mails_send_task"]
