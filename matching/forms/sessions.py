@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventKind
-from matching.models import MatchingSession, ParticipantStatus, RequestStatus, SessionParticipant, SessionSlot
+from matching.models import MatchingSession, ParticipantStatus, SessionParticipant, SessionSlot
+from matching.selectors.sessions import request_status_choices
 from members.models import STAFF_ROLES, Contact, Organization, Role, User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -177,4 +178,4 @@ class MeetingAddForm(forms.Form):
 
 
 class RequestFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *RequestStatus.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *request_status_choices()], required=False)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from matching.models import (
     MatchingSession,
@@ -22,6 +24,27 @@ from matching.models import (
 from members.models import ORGANIZATION_ROLES, User
 
 Viewer = User | AnonymousUser
+
+# A request's status in the words of meeting requests: the model's "Declined" and "Withdrawn" share their
+# msgids (and so their Japanese) with applications and memberships.
+REQUEST_STATUS_LABELS: dict[str, Promise] = {
+    RequestStatus.PENDING: pgettext_lazy("meeting request", "Awaiting an answer"),
+    RequestStatus.ACCEPTED: pgettext_lazy("meeting request", "Accepted"),
+    RequestStatus.DECLINED: pgettext_lazy("meeting request", "Declined"),
+    RequestStatus.EXPIRED: pgettext_lazy("meeting request", "Expired"),
+    RequestStatus.WITHDRAWN: pgettext_lazy("meeting request", "Withdrawn"),
+}
+
+
+def request_status_choices() -> list[tuple[str, Promise]]:
+    return [(value, REQUEST_STATUS_LABELS[value]) for value in RequestStatus.values]
+
+
+def with_status_labels(requests: "list[MeetingRequest]") -> "list[MeetingRequest]":
+    """Sets `status_label` on each request, for the pages."""
+    for request in requests:
+        request.status_label = REQUEST_STATUS_LABELS[request.status]  # type: ignore[attr-defined]
+    return requests
 
 
 def sees_sessions(viewer: Viewer) -> bool:

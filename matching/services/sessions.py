@@ -44,6 +44,7 @@ from matching.models import (
     SessionSlot,
 )
 from matching.permissions import can_manage_sessions, can_run_session
+from matching.selectors.sessions import REQUEST_STATUS_LABELS
 from members.models import ORGANIZATION_ROLES, Contact, Organization, User
 
 logger = logging.getLogger(__name__)
@@ -547,7 +548,7 @@ def meeting_request_answer(*, actor: User, request: MeetingRequest, accept: bool
     if request.status != RequestStatus.PENDING:
         raise ApplicationError(
             _("This request has already been answered or has ended (%(status)s).")
-            % {"status": request.get_status_display()},
+            % {"status": REQUEST_STATUS_LABELS[request.status]},
             extra={"field": "accept"},
         )
     if now >= request.expires_at or now >= request.session.request_deadline:

@@ -38,7 +38,6 @@ from matching.forms.sessions import (
 from matching.models import (
     MatchingSession,
     MatchingSessionStatus,
-    RequestStatus,
     SessionCoordinator,
     SessionParticipant,
 )
@@ -130,9 +129,11 @@ def session_detail(request: AuthenticatedHttpRequest, matching_session_id: int) 
     if request.user.is_internal:
         context["coordinators"] = list(selectors.coordinator_list(session=session))
         counts = selectors.request_counts(session=session)
-        context["request_counts"] = [(value, label, counts[value]) for value, label in RequestStatus.choices]
+        context["request_counts"] = [
+            (value, label, counts[value]) for value, label in selectors.request_status_choices()
+        ]
     if own is not None:
-        requests = list(selectors.request_list(viewer=request.user, session=session))
+        requests = selectors.with_status_labels(list(selectors.request_list(viewer=request.user, session=session)))
         context["requests_made"] = [r for r in requests if r.requester_id == own.pk]
         context["requests_received"] = [r for r in requests if r.requested_id == own.pk]
         taken = {r.requester_id for r in requests} | {r.requested_id for r in requests}
@@ -467,6 +468,7 @@ def request_list(request: AuthenticatedHttpRequest, matching_session_id: int) ->
         viewer=request.user, session=session, filters=selectors.RequestFilters(status=status or None)
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_status_labels(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

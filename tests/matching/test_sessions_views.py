@@ -277,3 +277,11 @@ def test_the_request_list_takes_the_same_queries_however_many_requests(
     _grow(session, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_request_statuses_are_in_the_words_of_meeting_requests(client_for, session):
+    MeetingRequestFactory(session=session, status=RequestStatus.DECLINED)
+    MeetingRequestFactory(session=session, status=RequestStatus.WITHDRAWN)
+    page = client_for(Role.SECRETARIAT).get(reverse("request-list", kwargs={"matching_session_id": session.pk}))
+    text = page.content.decode()
+    assert "辞退" in text and "取り下げ" in text and "退会" not in text
