@@ -57,7 +57,7 @@ urlpatterns = [
         name="study-group-meeting-create",
     ),
     path("study-groups/<int:study_group_id>/invoice/", study_groups.fee_invoice, name="study-group-invoice"),
-    path("events/<int:meeting_id>/attendance/", study_groups.attendance, name="study-group-attendance"),
+    path("events/<int:study_meeting_id>/attendance/", study_groups.attendance, name="study-group-attendance"),
     path("events/<int:exhibition_id>/exhibitors/", exhibitions.exhibitors, name="exhibition-exhibitors"),
     path(
         "events/<int:exhibition_id>/exhibitors/<int:exhibitor_id>/remove/",

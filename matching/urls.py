@@ -2,20 +2,68 @@
 
 from django.urls import path
 
-# -- imports: seeds & needs --
-# -- imports: recommendations --
 # -- imports: cases --
-# -- imports: sessions --
-from matching.views import sessions as sessions_views
-# -- imports: scheduling --
+from matching.views import cases as cases_views
+
+# -- imports: seeds & needs --
+from matching.views import entries as entries_views
+
 # -- imports: timetables & outcomes --
 from matching.views import outcomes as outcomes_views
+
+# -- imports: recommendations --
+from matching.views import recommendations as recommendations_views
+
+# -- imports: scheduling --
+from matching.views import scheduling as scheduling_views
+
+# -- imports: sessions --
+from matching.views import sessions as sessions_views
 from matching.views import timetables as timetables_views
 
 urlpatterns: list = [
     # -- seeds & needs --
+    path("seeds/", entries_views.seed_list, name="seed-list"),
+    path("seeds/new/", entries_views.seed_create, name="seed-create"),
+    path("seeds/<int:seed_id>/", entries_views.seed_detail, name="seed-detail"),
+    path("seeds/<int:seed_id>/edit/", entries_views.seed_edit, name="seed-edit"),
+    path("seeds/<int:seed_id>/withdraw/", entries_views.seed_withdraw, name="seed-withdraw"),
+    path("needs/", entries_views.need_list, name="need-list"),
+    path("needs/new/", entries_views.need_create, name="need-create"),
+    path("needs/from-lead/<int:lead_id>/", entries_views.need_from_lead, name="need-from-lead"),
+    path("needs/<int:need_id>/", entries_views.need_detail, name="need-detail"),
+    path("needs/<int:need_id>/edit/", entries_views.need_edit, name="need-edit"),
+    path("needs/<int:need_id>/withdraw/", entries_views.need_withdraw, name="need-withdraw"),
+    path("mine/", entries_views.my_entries, name="my-entries"),
+    path("screening/", entries_views.screening_queue, name="screening-queue"),
     # -- recommendations --
+    path(
+        "needs/<int:need_id>/recommendations/",
+        recommendations_views.need_recommendations,
+        name="need-recommendations",
+    ),
+    path(
+        "seeds/<int:seed_id>/recommendations/",
+        recommendations_views.seed_recommendations,
+        name="seed-recommendations",
+    ),
+    path(
+        "needs/<int:need_id>/recommendations/<int:seed_id>/feedback/",
+        recommendations_views.recommendation_feedback,
+        name="recommendation-feedback",
+    ),
+    path("synonyms/", recommendations_views.synonym_list, name="synonym-list"),
+    path("synonyms/<int:synonym_group_id>/", recommendations_views.synonym_edit, name="synonym-edit"),
+    path("synonyms/<int:synonym_group_id>/delete/", recommendations_views.synonym_delete, name="synonym-delete"),
     # -- cases --
+    path("cases/", cases_views.case_list, name="case-list"),
+    path("cases/new/", cases_views.case_create, name="case-create"),
+    path("cases/funnel/", cases_views.case_funnel_page, name="case-funnel"),
+    path("cases/funnel/export/", cases_views.case_funnel_export, name="case-funnel-export"),
+    path("cases/<int:case_id>/", cases_views.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/edit/", cases_views.case_edit, name="case-edit"),
+    path("cases/<int:case_id>/move/", cases_views.case_move, name="case-move"),
+    path("pipeline/", cases_views.pipeline, name="pipeline"),
     # -- sessions --
     path("sessions/", sessions_views.session_list, name="session-list"),
     path("sessions/new/", sessions_views.session_create, name="matching-session-create"),
@@ -57,6 +105,11 @@ urlpatterns: list = [
         name="request-mark-coordinator",
     ),
     # -- scheduling --
+    path("sessions/<int:matching_session_id>/schedule/", scheduling_views.schedule_detail, name="schedule-detail"),
+    path("sessions/<int:matching_session_id>/schedule/runs/", scheduling_views.schedule_runs, name="schedule-runs"),
+    path("meetings/<int:meeting_id>/move/", scheduling_views.schedule_meeting_move, name="schedule-meeting-move"),
+    path("meetings/<int:meeting_id>/lock/", scheduling_views.schedule_meeting_lock, name="schedule-meeting-lock"),
+    path("participants/<int:participant_id>/no-show/", scheduling_views.schedule_no_show, name="schedule-no-show"),
     # -- timetables & outcomes --
     path("sessions/<int:matching_session_id>/publish/", timetables_views.session_publish, name="session-publish"),
     path("sessions/<int:matching_session_id>/timetables/", timetables_views.timetable_index, name="timetable-index"),

@@ -15,7 +15,14 @@ from events.models import OutcomeCategory, VisitPlan, VisitSource
 from tests.events.factories import EventFactory, FollowUpFactory, RegistrationFactory
 from tests.events.study_groups_helpers import study_group_and_exhibition_objects
 from tests.factories import ContactFactory, FeeTierFactory, MembershipFactory, invoice_issued
-from tests.matching.permission_objects import sessions_objects
+from tests.matching.permission_objects import (
+    cases_objects,
+    entries_objects,
+    outcomes_objects,
+    recommendations_objects,
+    scheduling_objects,
+    sessions_objects,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +232,51 @@ EXPECTED = {
     "api-registration-list": ("get", _row(401, 200, 200, 403, 200, 200, 403)),
     "api-registration-cancel": ("post", _row(401, 200, 200, 403, 404, 404, 403)),
     "api-registration-check-in": ("post", _row(401, 201, 201, 403, 403, 403, 403)),
+    # matching: seeds & needs (the `seed_id` and `need_id` are active entries of `other` visible to all members:
+    # member and bank users read them but may not edit or withdraw them; evaluators have no part in matching;
+    # the lead is not a contact yet, so its form asks for the organisation)
+    "seed-list": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "seed-create": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "seed-detail": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "seed-edit": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "seed-withdraw": ("post", _row(302, 302, 302, 302, 403, 403, 403)),
+    "need-list": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "need-create": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "need-from-lead": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "need-detail": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "need-edit": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "need-withdraw": ("post", _row(302, 302, 302, 302, 403, 403, 403)),
+    "my-entries": ("get", _row(302, 200, 200, 200, 200, 200, 403)),
+    "screening-queue": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "api-seed-list": ("get", _row(401, 200, 200, 200, 200, 200, 403)),
+    "api-seed-detail": ("get", _row(401, 200, 200, 200, 200, 200, 403)),
+    "api-need-list": ("get", _row(401, 200, 200, 200, 200, 200, 403)),
+    "api-need-detail": ("get", _row(401, 200, 200, 200, 200, 200, 403)),
+    # matching: cases (staff and coordinators only; an empty move is refused with the form's message, 400)
+    "case-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "case-create": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "case-detail": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "case-edit": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "case-move": ("post", _row(302, 400, 400, 400, 403, 403, 403)),
+    "case-funnel": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "case-funnel-export": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "pipeline": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "api-case-list": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    "api-case-detail": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    "api-case-move": ("post", _row(401, 400, 400, 400, 403, 403, 403)),
+    "api-case-funnel": ("get", _row(401, 200, 200, 200, 403, 403, 403)),
+    # matching: recommendations (member and bank users ask only about their own organisation's entries: the
+    # `other` organisation's answer 404; feedback and the synonym dictionary are the coordinators'; an empty
+    # feedback is refused, 400)
+    "need-recommendations": ("get", _row(302, 200, 200, 200, 404, 404, 403)),
+    "seed-recommendations": ("get", _row(302, 200, 200, 200, 404, 404, 403)),
+    "recommendation-feedback": ("post", _row(302, 400, 400, 400, 403, 403, 403)),
+    "synonym-list": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "synonym-edit": ("get", _row(302, 200, 200, 200, 403, 403, 403)),
+    "synonym-delete": ("post", _row(302, 302, 302, 302, 403, 403, 403)),
+    "api-need-recommendations": ("get", _row(401, 200, 200, 200, 404, 404, 403)),
+    "api-seed-recommendations": ("get", _row(401, 200, 200, 200, 404, 404, 403)),
+    "api-recommendation-feedback": ("post", _row(401, 400, 400, 400, 403, 403, 403)),
     # matching: sessions (the member user's organisation participates in the session, the bank user's does
     # not: 404; the matrix's coordinator is not one of the session's, so sees it without running it; the
     # `request_id` was made to the member's organisation, which may answer but not withdraw it)
@@ -250,6 +302,34 @@ EXPECTED = {
     "api-meeting-request-list": ("get", _row(401, 200, 200, 200, 200, 404, 403)),
     # An empty answer is refused (400) once access is granted.
     "api-meeting-request-answer": ("post", _row(401, 400, 400, 403, 400, 404, 403)),
+    # matching: timetables & outcomes (the sessions' session, with a meeting of the member's organisation;
+    # `target_id` is that organisation's participant timetable: its own for the member user; the bank user's
+    # organisation does not take part: 404; the matrix's coordinator does not run the session: 403; empty
+    # rating and outcome posts answer 400)
+    "session-publish": ("post", _row(302, 302, 302, 403, 403, 404, 403)),
+    "timetable-index": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "timetable-index-pdf": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "timetable": ("get", _row(302, 200, 200, 403, 200, 404, 403)),
+    "timetable-pdf": ("get", _row(302, 200, 200, 403, 200, 404, 403)),
+    "meeting-rate": ("get", _row(302, 200, 200, 403, 200, 404, 403)),
+    "meeting-outcome": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "session-report": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "session-report-export": ("get", _row(302, 200, 200, 403, 403, 404, 403)),
+    "api-session-publish": ("post", _row(401, 200, 200, 403, 403, 404, 403)),
+    "api-session-report": ("get", _row(401, 200, 200, 403, 403, 404, 403)),
+    "api-meeting-rating": ("post", _row(401, 400, 400, 403, 400, 404, 403)),
+    "api-meeting-outcome": ("post", _row(401, 400, 400, 403, 400, 404, 403)),
+    # matching: scheduling (the sessions' session, run by staff and its own coordinators only: the matrix's
+    # coordinator does not run it, 403; empty posts are refused with a message on the schedule page, 302; an
+    # empty run request starts an optimisation with the defaults, 201; a no-show before publication is refused)
+    "schedule-detail": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "schedule-runs": ("get", _row(302, 200, 200, 403, 403, 403, 403)),
+    "schedule-meeting-move": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "schedule-meeting-lock": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "schedule-no-show": ("post", _row(302, 302, 302, 403, 403, 403, 403)),
+    "api-schedule": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
+    "api-schedule-run-create": ("post", _row(401, 201, 201, 403, 403, 403, 403)),
+    "api-schedule-run-detail": ("get", _row(401, 200, 200, 403, 403, 403, 403)),
 }
 
 
@@ -303,7 +383,12 @@ def objects():
         "outcome_category_id": OutcomeCategory.objects.first().pk,
         "session_id": event.sessions.get().pk,
         **study_group_and_exhibition_objects(),
+        **entries_objects(other),
+        **cases_objects(other),
+        **recommendations_objects(),
         **sessions_objects(),
+        **outcomes_objects(),  # after sessions_objects: its meeting is in that session
+        **scheduling_objects(),  # after sessions_objects: its run is of that session
     }
 
 

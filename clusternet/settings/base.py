@@ -210,6 +210,15 @@ SPECTACULAR_SETTINGS = {
         "MatchingSessionStatusEnum": "matching.models.MatchingSessionStatus",
         "ParticipantStatusEnum": "matching.models.ParticipantStatus",
         "MeetingRequestStatusEnum": "matching.models.RequestStatus",
+        # matching: seeds & needs
+        "TechFieldEnum": "matching.models.TechField",
+        "StageEnum": "matching.models.Stage",
+        "VisibilityEnum": "matching.models.Visibility",
+        "EntryStatusEnum": "matching.models.EntryStatus",
+        "PatentStatusEnum": "matching.models.PatentStatus",
+        "NeedTimingEnum": "matching.models.NeedTiming",
+        # matching: cases
+        "CaseStageEnum": "matching.models.CaseStage",
         # matching: timetables & outcomes
         "MeetingStatusEnum": "matching.models.MeetingStatus",
         "MeetingOutcomeEnum": "matching.models.MeetingOutcome",

@@ -170,9 +170,9 @@ def meeting_create(request: AuthenticatedHttpRequest, study_group_id: int) -> Ht
 
 
 @login_required
-def attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, study_meeting_id: int) -> HttpResponse:
     """The meeting's roster as checkboxes; saving makes the check-ins match the ticks."""
-    meeting = event_get(viewer=request.user, pk=meeting_id)
+    meeting = event_get(viewer=request.user, pk=study_meeting_id)
     require(can_run_event(request.user, meeting))
     try:
         roster = meeting_roster(meeting)

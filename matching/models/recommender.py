@@ -4,8 +4,6 @@ The index rows are derived data: `matching.recommender.index.entry_index` rewrit
 entry changes, and a worker keeps them in memory as a sparse matrix (see that module).
 """
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +17,7 @@ class EntryIndex(models.Model):
     # The words as written in the entry, by feature, for the reasons shown to users.
     surfaces = models.JSONField(default=dict)
     # The normalised content words, so a synonym change finds the entries it affects.
-    words = ArrayField(models.CharField(max_length=100), default=list)
+    words = models.JSONField(default=list)
     # Active and visible to all members: only such entries count in document frequencies.
     public = models.BooleanField(default=False)
     active = models.BooleanField(default=False)
@@ -33,18 +31,12 @@ class EntryIndex(models.Model):
 class SeedIndex(EntryIndex):
     seed = models.OneToOneField(Seed, on_delete=models.CASCADE, primary_key=True, related_name="index")
 
-    class Meta:
-        indexes = [GinIndex(fields=["words"], name="seed_index_words")]
-
     def __str__(self) -> str:
         return f"seed {self.pk}"
 
 
 class NeedIndex(EntryIndex):
     need = models.OneToOneField(Need, on_delete=models.CASCADE, primary_key=True, related_name="index")
-
-    class Meta:
-        indexes = [GinIndex(fields=["words"], name="need_index_words")]
 
     def __str__(self) -> str:
         return f"need {self.pk}"
@@ -53,7 +45,7 @@ class NeedIndex(EntryIndex):
 class SynonymGroup(TimeStampedModel):
     """Words the coordinators count as the same thing (e.g. はがす, 剥離); added to the built-in groups."""
 
-    terms = ArrayField(models.CharField(max_length=100), verbose_name=_("words"))
+    terms = models.JSONField(_("words"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

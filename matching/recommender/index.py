@@ -136,9 +136,13 @@ def reindex_words(words: list[str]) -> tuple[int, int]:
     """Enqueue the re-indexing of the entries whose content words include any of `words` (normalised)."""
     from matching.tasks import entry_index_task
 
+    wanted = set(words)
     counts = []
     for kind in KINDS:
-        ids = list(index_model(kind).objects.filter(words__overlap=words).values_list("pk", flat=True))
+        # Scanned in Python rather than by a JSON containment query, which SQLite (the demo) lacks; a synonym
+        # change is rare and runs in the worker.
+        rows = index_model(kind).objects.values_list("pk", "words").iterator(chunk_size=5000)
+        ids = [pk for pk, entry_words in rows if wanted.intersection(entry_words)]
         for entry_id in ids:
             entry_index_task.delay(kind, entry_id)
         counts.append(len(ids))

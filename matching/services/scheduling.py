@@ -132,9 +132,6 @@ def schedule_run_start(
     return run
 
 
-session_schedule_run = schedule_run_start  # the name the cross-area contract of the brief gives
-
-
 def schedule_run_execute(*, run_id: int) -> None:
     """The worker's part: solve and apply. Runs only a queued run, so a task delivered twice does nothing."""
     with transaction.atomic():

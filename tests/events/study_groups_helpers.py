@@ -17,7 +17,7 @@ def study_group_and_exhibition_objects() -> dict[str, int]:
     return {
         "study_group_id": group.pk,
         "seat_id": seat.pk,
-        "meeting_id": meeting.pk,
+        "study_meeting_id": meeting.pk,
         "exhibition_id": exhibition.pk,
         "exhibitor_id": exhibitor.pk,
         "lead_id": lead.pk,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusternet.celery import app
+from clusternet.core.demo import demo_mails_dropped
 from events.demo import STUDY_GROUP_NAME
-from events.management.commands.seed_demo_events import _past_kept_quiet
 from events.models import (
     CheckIn,
     Event,
@@ -201,7 +201,7 @@ class TestSeededEventsDemo:
 def test_while_loading_tasks_run_in_process_and_their_mails_are_dropped():
     # The registrations' mails are queued on commit of the load, inside this context (with Redis too).
     eager = app.conf.task_always_eager
-    with _past_kept_quiet():
+    with demo_mails_dropped():
         assert app.conf.task_always_eager is True
         send_mail("件名", "本文", None, ["someone@example.jp"])
     assert mail.outbox == []

@@ -1,39 +1,15 @@
-import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusternet.celery import app
+from clusternet.core.demo import demo_mails_dropped
 from clusternet.core.exceptions import ApplicationError
 from events.demo import events_demo_load, events_demo_present
 from events.models import EventKind, FollowUpStatus, RegistrationStatus, VisitPlanStatus
 from members.demo import demo_data_present
-
-
-@contextmanager
-def _past_kept_quiet() -> Iterator[None]:
-    """The demo's registrations happened "before the system": nobody is mailed about them now.
-
-    The services queue a mail per registration on commit. For the load only, those tasks run in-process
-    (with Redis too, rather than reaching the worker later), their mails are dropped, and the task log line
-    each one writes is silenced.
-    """
-    logger = logging.getLogger("celery.app.trace")
-    level, eager = logger.level, app.conf.task_always_eager
-    logger.setLevel(logging.WARNING)
-    app.conf.task_always_eager = True
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            yield
-    finally:
-        app.conf.task_always_eager = eager
-        logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -52,7 +28,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         try:
-            with _past_kept_quiet():
+            with demo_mails_dropped():
                 result = events_demo_load(today=timezone.localdate())
         except ApplicationError as error:
             raise CommandError(error.message) from error
