@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusternet.core.models import TimeStampedModel
@@ -35,8 +36,8 @@ class CaseStage(models.TextChoices):
 
 
 class MatchingCase(TimeStampedModel):
-    title = models.CharField(_("title"), max_length=200)
-    field = models.CharField(_("field"), max_length=32, choices=TechField.choices)
+    title = models.CharField(pgettext_lazy("matching", "title"), max_length=200)
+    field = models.CharField(pgettext_lazy("matching", "field"), max_length=32, choices=TechField.choices)
     seed = models.ForeignKey(
         Seed, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("seed")
     )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusternet.core.models import TimeStampedModel
@@ -46,7 +47,7 @@ class EntryStatus(models.TextChoices):
     QUESTION = "question", _("Sent back with a question")
     ACTIVE = "active", _("Active")
     DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("entry status", "Withdrawn")
 
 
 class PatentStatus(models.TextChoices):
@@ -66,9 +67,9 @@ class Entry(TimeStampedModel):
     owner = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("owner organisation")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("matching", "title"), max_length=200)
     description = models.TextField(_("description"))
-    field = models.CharField(_("field"), max_length=32, choices=TechField.choices)
+    field = models.CharField(pgettext_lazy("matching", "field"), max_length=32, choices=TechField.choices)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.RESEARCH)
     visibility = models.CharField(

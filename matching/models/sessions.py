@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusternet.core.models import TimeStampedModel
@@ -132,9 +133,9 @@ class SessionCoordinator(models.Model):
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting an answer")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("meeting request", "Declined")
     EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("meeting request", "Withdrawn")
 
 
 PRIORITY_WEIGHT = {1: 3, 2: 2, 3: 1}
