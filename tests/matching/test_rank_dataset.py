@@ -65,3 +65,17 @@ def test_an_unknown_field_is_refused(dataset, tmp_path):
     _write(dataset, "seeds.jsonl", [{**SEEDS[0], "field": "宇宙"}])
     with pytest.raises(CommandError, match="unknown field"):
         call_command("rank_dataset", str(dataset), "--output", str(tmp_path / "out.jsonl"))
+
+
+def test_entries_already_recorded_neither_appear_nor_change_the_ranking(dataset, tmp_path):
+    from matching.recommender.index import clear_cache, entry_index
+    from tests.matching.factories import SeedFactory
+
+    alone, crowded = tmp_path / "alone.jsonl", tmp_path / "crowded.jsonl"
+    call_command("rank_dataset", str(dataset), "--output", str(alone))
+    recorded = SeedFactory(title="においを分解する脱臭装置", description="堆肥のにおいを微生物で分解します。")
+    entry_index(kind="seed", entry_id=recorded.pk)
+    clear_cache()
+    call_command("rank_dataset", str(dataset), "--output", str(crowded))
+    assert crowded.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+    assert SeedIndex.objects.get(pk=recorded.pk).active

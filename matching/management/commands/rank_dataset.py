@@ -77,6 +77,11 @@ def rank(seeds: list[dict[str, Any]], needs: list[dict[str, Any]], *, limit: int
     lines: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
+            # Inside the scratch transaction the entries already recorded step aside (rolled back with the
+            # rest), so the data set is ranked against itself alone, whatever the database holds.
+            index.clear_cache()
+            for kind in ("seed", "need"):
+                index.index_model(kind).objects.update(active=False, public=False)
             coordinator = User.objects.create(username="rank-dataset-scratch", role=Role.COORDINATOR)
             owners = {
                 owner_kind: Organization.objects.create(kind=kind, name=f"scratch {owner_kind}", name_kana="スクラッチ")
