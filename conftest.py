@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite: one user per role and API clients signed in as them."""
 
+import importlib
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import translation
@@ -8,6 +10,21 @@ from rest_framework.test import APIClient
 from clusternet.celery import app
 from members.models import OrganizationKind, Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+# The default outcome categories come from a data migration. Tests that commit for real (transaction=True)
+# leave the database flushed behind them, migration data included, so the defaults are put back before each
+# test (serialized rollback would instead clash with the content types the flush recreates).
+_outcome_defaults = importlib.import_module("events.migrations.0002_default_outcome_categories")
+
+
+@pytest.fixture(autouse=True)
+def outcome_categories(request):
+    if "django_db" not in request.keywords:
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("db")
+    _outcome_defaults.create_defaults(apps, None)
 
 
 @pytest.fixture

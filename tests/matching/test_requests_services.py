@@ -274,8 +274,7 @@ def test_without_organisation_users_the_attendee_is_told(session):
     assert [m.to for m in mail.outbox] == [[request.requester.contact.email]]
 
 
-# serialized_rollback: the data migrations' rows (outcome categories, ...) are back for the tests after.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_expiry_runs_at_once_mail_each_requester_once(monkeypatch):
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     session = MatchingSessionFactory()

@@ -12,7 +12,7 @@ from matching.tasks import meeting_requests_expire_task
 from tests.matching.factories import MatchingSessionFactory, MeetingRequestFactory
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_expiry_run_twice_by_a_worker_mails_each_requester_once(celery_worker):
     session = MatchingSessionFactory()
     requests = [

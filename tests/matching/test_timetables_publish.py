@@ -166,7 +166,7 @@ def test_the_publish_api_refuses_an_empty_session_with_the_reason(api_client_for
     assert response.json()["detail"].startswith("面談がまだ組まれていません")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_publishes_at_once_mail_each_recipient_exactly_once(member_org, other_org):
     built = build_session(member_org, other_org)
     staff = UserFactory(role=Role.SECRETARIAT)
@@ -192,7 +192,7 @@ def test_two_publishes_at_once_mail_each_recipient_exactly_once(member_org, othe
     assert recipients == sorted(["hanako@tama.example.jp", built.b.contact.email, "sato@example.jp"])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_senders_at_once_mail_each_row_once(member_org, other_org):
     built = build_session(member_org, other_org)
     from django.db import transaction
@@ -221,7 +221,7 @@ def test_two_senders_at_once_mail_each_row_once(member_org, other_org):
     assert not TimetableMail.objects.filter(sent_at__isnull=True).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_mails_the_timetables_once(member_org, other_org, celery_worker):
     built = build_session(member_org, other_org)
     staff = UserFactory(role=Role.SECRETARIAT)
