@@ -53,7 +53,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock(), transaction.atomic():
         from django.apps import apps
 
-        from tests.events.conftest import _defaults
+        from conftest import _outcome_defaults as _defaults
 
         _defaults.create_defaults(apps, None)  # the class fixture runs before the autouse one
         call_command("seed_demo", organizations=30, stdout=StringIO())
