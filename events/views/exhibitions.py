@@ -38,9 +38,7 @@ def exhibitors(request: AuthenticatedHttpRequest, exhibition_id: int) -> HttpRes
     query = request.GET.get("q", "").strip()
     organizations = organizations_matching(query)
     if request.method == "GET" and request.htmx and "q" in request.GET:
-        return render(
-            request, "events/exhibition_organization_choices.html", {"organizations": organizations, "query": query}
-        )
+        return render(request, "_organization_choices.html", {"organizations": organizations, "query": query})
     form = ExhibitorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = Organization.objects.filter(pk=form.cleaned_data["organization"]).first()

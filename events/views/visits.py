@@ -80,7 +80,7 @@ def _organization_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The htmx answer to a search in the organisation box of the visit and plan forms."""
     query = request.GET.get("q", "")
     context = {"organizations": organizations_matching(query), "query": query}
-    return render(request, "events/visit_organization_choices.html", context)
+    return render(request, "_organization_choices.html", context)
 
 
 def _next_url(request: AuthenticatedHttpRequest, default: str) -> str:

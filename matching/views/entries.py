@@ -56,8 +56,8 @@ def matching_only(view: View) -> View:
 def _organization_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The htmx answer to a search in the owner organisation box of the coordinators' form."""
     query = request.GET.get("q", "")
-    context = {"organizations": organizations_matching(query), "query": query}
-    return render(request, "matching/entry_organization_choices.html", context)
+    context = {"organizations": organizations_matching(query), "query": query, "field_name": "owner"}
+    return render(request, "_organization_choices.html", context)
 
 
 def _query_without_page(request: AuthenticatedHttpRequest) -> str:

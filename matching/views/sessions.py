@@ -219,7 +219,7 @@ def participant_add(request: AuthenticatedHttpRequest, matching_session_id: int)
     query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("q", "")
     if request.method == "GET" and request.htmx and "q" in request.GET:
         choices = {"organizations": organizations_matching(query), "query": query}
-        return render(request, "matching/session_organization_choices.html", choices)
+        return render(request, "_organization_choices.html", choices)
     data = request.POST if request.method == "POST" else None
     organization = _organization(data.get("organization")) if data else None
     form = ParticipantForm(data, slots=_slots(session), organization=organization)
