@@ -152,6 +152,12 @@ def association_settings_get() -> AssociationSettings:
     return settings
 
 
+def organization_chosen(value: object) -> Organization | None:
+    """The organisation a search box's radio choice names (its id as submitted), or None for nothing valid."""
+    text = str(value or "")
+    return Organization.objects.filter(pk=int(text)).first() if text.isdigit() else None
+
+
 def organizations_matching(query: str, limit: int = 15) -> QuerySet[Organization]:
     """Organisations whose name or kana contains the query, width and kana insensitive (the register's key): the
     choices of the organisation search boxes of the payment, visit, roster and exhibitor forms."""

@@ -2,8 +2,6 @@
 coordinators; the roster, meetings and the fee are managed by staff, attendance also by a meeting's organisers.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -39,8 +37,7 @@ from events.selectors.study_groups import (
     study_group_list,
 )
 from events.services import study_groups as services
-from members.models import Organization
-from members.selectors import organizations_matching
+from members.selectors import organization_chosen, organizations_matching
 
 
 @login_required
@@ -94,11 +91,6 @@ def group_edit(request: AuthenticatedHttpRequest, study_group_id: int) -> HttpRe
     return _group_form_page(request, study_group_get(viewer=request.user, pk=study_group_id))
 
 
-def _organization(value: Any) -> Organization | None:
-    value = str(value or "")
-    return Organization.objects.filter(pk=int(value)).first() if value.isdigit() else None
-
-
 @login_required
 def member_add(request: AuthenticatedHttpRequest, study_group_id: int) -> HttpResponse:
     """Search an organisation (?q=), choose it (?organization=), then one of its contacts and a role.
@@ -109,7 +101,7 @@ def member_add(request: AuthenticatedHttpRequest, study_group_id: int) -> HttpRe
     require(can_manage_events(request.user))
     group = study_group_get(viewer=request.user, pk=study_group_id)
     source = request.POST if request.method == "POST" else request.GET
-    organization = _organization(source.get("organization"))
+    organization = organization_chosen(source.get("organization"))
     query = request.GET.get("q", "").strip()
     organizations = organizations_matching(query)
     form = RosterEntryForm(request.POST if request.method == "POST" else None, organization=organization)

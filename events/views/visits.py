@@ -48,8 +48,7 @@ from events.permissions import (
 )
 from events.selectors import visits as selectors
 from events.services import visits as services
-from members.models import Organization
-from members.selectors import organizations_matching
+from members.selectors import organization_chosen, organizations_matching
 
 PAGE_SIZE = 50
 
@@ -68,12 +67,6 @@ def visits_only(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
-
-
-def _organization(value: str | None) -> Organization | None:
-    if not value or not value.isdigit():
-        return None
-    return Organization.objects.filter(pk=int(value)).first()
 
 
 def _organization_choices(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -153,7 +146,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = None
     if (plan_id := source.get("plan", "")).isdigit():
         plan = selectors.visit_plan_list(viewer=request.user).filter(pk=int(plan_id)).first()
-    organization = _organization(source.get("organization")) or (plan.organization if plan else None)
+    organization = organization_chosen(source.get("organization")) or (plan.organization if plan else None)
     form = VisitForm(data, initial={"organization": organization, "plan": plan, "visitors": [request.user]})
     formset = FollowUpFormSet(data, prefix="follow_ups")
     if data is not None and form.is_valid() & formset.is_valid():
@@ -202,7 +195,7 @@ def visit_edit(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse
     if request.method == "GET" and request.htmx and "q" in request.GET:
         return _organization_choices(request)
     data = request.POST if request.method == "POST" else None
-    organization = _organization(data.get("organization")) if data else visit.organization
+    organization = organization_chosen(data.get("organization")) if data else visit.organization
     form = VisitForm(
         data,
         instance=visit,
@@ -337,7 +330,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET" and request.htmx and "q" in request.GET:
         return _organization_choices(request)
     data = request.POST if request.method == "POST" else None
-    organization = _organization((data or request.GET).get("organization"))
+    organization = organization_chosen((data or request.GET).get("organization"))
     form = VisitPlanForm(data, initial={"organization": organization})
     if data is not None and form.is_valid():
         try:

@@ -34,8 +34,7 @@ from matching.models import EntryStatus, Need, Seed
 from matching.permissions import can_coordinate, can_edit_entry, can_use_matching
 from matching.selectors import entries as selectors
 from matching.services import entries as services
-from members.models import Organization
-from members.selectors import organizations_matching
+from members.selectors import organization_chosen, organizations_matching
 
 PAGE_SIZE = 50
 
@@ -136,8 +135,7 @@ def _entry_create(request: AuthenticatedHttpRequest, kind: str, *, lead: Exhibit
     visit = _visit(request, source)
     owner = None
     if can_coordinate(request.user):
-        value = source.get("owner", "")
-        owner = Organization.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        owner = organization_chosen(source.get("owner"))
         if owner is None and visit is not None:
             owner = visit.organization
         if owner is None and lead is not None and lead.contact is not None:
@@ -216,9 +214,7 @@ def _entry_edit(request: AuthenticatedHttpRequest, kind: str, entry_id: int) -> 
             messages.success(request, _("The entry was saved."))
             return redirect(f"{kind}-detail", entry.pk)
     owner = form["owner"].value() if "owner" in form.fields else None
-    owner_organization = (
-        Organization.objects.filter(pk=int(owner)).first() if owner and str(owner).isdigit() else entry.owner
-    )
+    owner_organization = organization_chosen(owner) if owner else entry.owner
     context = {"kind": kind, "form": form, "entry": entry, "owner": owner_organization}
     return render(request, "matching/entry_form.html", context)
 

@@ -44,8 +44,7 @@ from matching.models import (
 from matching.permissions import can_manage_sessions, can_run_session
 from matching.selectors import sessions as selectors
 from matching.services import sessions as services
-from members.models import Organization
-from members.selectors import organizations_matching
+from members.selectors import organization_chosen, organizations_matching
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 100
@@ -204,12 +203,6 @@ def session_status(request: AuthenticatedHttpRequest, matching_session_id: int) 
 # -- participants and coordinators --------------------------------------------------------------------------
 
 
-def _organization(value: str | None) -> Organization | None:
-    if not value or not value.isdigit():
-        return None
-    return Organization.objects.filter(pk=int(value)).first()
-
-
 @sessions_only
 def participant_add(request: AuthenticatedHttpRequest, matching_session_id: int) -> HttpResponse:
     """With htmx, GET ?q= answers the organisations matching a search; without JavaScript the search button
@@ -221,7 +214,7 @@ def participant_add(request: AuthenticatedHttpRequest, matching_session_id: int)
         choices = {"organizations": organizations_matching(query), "query": query}
         return render(request, "_organization_choices.html", choices)
     data = request.POST if request.method == "POST" else None
-    organization = _organization(data.get("organization")) if data else None
+    organization = organization_chosen(data.get("organization")) if data else None
     form = ParticipantForm(data, slots=_slots(session), organization=organization)
     searching = data is not None and "search" in data
     if data is not None and not searching and form.is_valid():
