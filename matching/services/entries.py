@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from clusternet.core.exceptions import ApplicationError
 from clusternet.core.services import apply_fields
@@ -43,9 +43,10 @@ EDITABLE_STATUSES = {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.QUEST
 
 
 class ScreeningDecision(models.TextChoices):
-    ACCEPT = "accept", _("Accept")
-    QUESTION = "question", _("Send back with a question")
-    DECLINE = "decline", _("Decline")
+    # Lazy: the labels are read per request, in the viewer's language, not once at import.
+    ACCEPT = "accept", gettext_lazy("Accept")
+    QUESTION = "question", gettext_lazy("Send back with a question")
+    DECLINE = "decline", gettext_lazy("Decline")
 
 
 def keywords_parse(value: str | Iterable[str] | None) -> list[str]:

@@ -2,11 +2,9 @@
 them in; a coordinator logs a company visit with a follow-up; a non-member registers on the public page."""
 
 import datetime
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -27,15 +25,6 @@ from tests.events.factories import EventFactory
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-_outcome_defaults = importlib.import_module("events.migrations.0002_default_outcome_categories")
-
-
-@pytest.fixture
-def outcome_categories() -> None:
-    """The default outcome categories come from a data migration, which an earlier transactional test's flush
-    may have removed."""
-    _outcome_defaults.create_defaults(apps, None)
 
 
 def _user(username: str, role: str, **kwargs) -> User:
@@ -151,7 +140,7 @@ def test_member_registers_a_colleague_and_themselves_and_reception_checks_the_co
 
 
 def test_coordinator_logs_a_visit_with_a_follow_up_that_their_own_page_lists_and_a_member_cannot_open(
-    page: Page, log_in, outcome_categories
+    page: Page, log_in
 ) -> None:
     firm = MembershipFactory(
         organization__name="相模原電機株式会社", organization__name_kana="サガミハラデンキ"
